@@ -1,0 +1,38 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "kdumpbake",
+    products: [
+        .executable(name: "kdumpbake", targets: ["kdumpbake"]),
+        .library(name: "KdumpBake", targets: ["KdumpBake"]),
+        .library(name: "Guestfs", targets: ["Guestfs"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // The only C in the project: libguestfs's header plus a shim for what Swift cannot import.
+        .systemLibrary(
+            name: "CGuestfs",
+            pkgConfig: "libguestfs",
+            providers: [.apt(["libguestfs-dev"])]
+        ),
+        // A typed, documented Swift binding of the libguestfs calls kdumpbake needs.
+        .target(name: "Guestfs", dependencies: ["CGuestfs"]),
+        // The core: pure logic (manifest, checks, plans) plus the two places that touch the appliance.
+        .target(name: "KdumpBake", dependencies: ["Guestfs"]),
+        // The command-line tool: one file per subcommand, thin.
+        .executableTarget(
+            name: "kdumpbake",
+            dependencies: [
+                "KdumpBake",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Builds CentOS look-alike test images from scratch with host tools (and the appliance for xfs).
+        .target(name: "TestImages", path: "Tests/TestImages"),
+        .testTarget(name: "GuestfsTests", dependencies: ["Guestfs", "TestImages"]),
+        .testTarget(name: "KdumpBakeTests", dependencies: ["KdumpBake", "Guestfs", "TestImages"]),
+    ]
+)

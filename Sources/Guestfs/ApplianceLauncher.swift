@@ -1,0 +1,79 @@
+import Foundation
+import Synchronization
+
+/// Launches the libguestfs appliance with a bounded wait and the KVM→TCG fallback.
+///
+/// `guestfs_launch` blocks and has no timeout of its own short of many minutes, so each attempt
+/// runs under a watchdog: the attempt tags its qemu with a unique token on the appliance kernel
+/// command line, and if the launch outlives its bound the watchdog kills exactly that qemu
+/// (found by the token in /proc), which makes `launch` return with an error. Never hangs forever.
+public enum ApplianceLauncher {
+    /// Set once a KVM launch has failed in this process, so later launches go straight to TCG
+    /// instead of paying for the failed attempt again.
+    private static let kvmKnownBroken = Mutex(false)
+
+    /// Creates a handle, lets `configure` add drives and settings, and launches it according to
+    /// `policy`. `configure` runs again on a fresh handle for the TCG retry, because a handle
+    /// whose launch failed cannot be launched again. `log` receives one line when falling back.
+    public static func launch(
+        policy: LaunchPolicy,
+        log: (String) -> Void = { _ in },
+        configure: (GuestfsHandle) throws -> Void
+    ) throws -> GuestfsHandle {
+        switch policy.accelerator {
+        case .forceTCG:
+            return try attempt(settings: ["force_tcg"], timeout: policy.tcgTimeout, configure: configure)
+        case .explicit(let settings):
+            return try attempt(settings: settings, timeout: policy.tcgTimeout, configure: configure)
+        case .automatic:
+            let skipKVM = kvmKnownBroken.withLock { $0 } || !kvmDeviceUsable()
+            if skipKVM {
+                return try attempt(settings: ["force_tcg"], timeout: policy.tcgTimeout, configure: configure)
+            }
+            do {
+                return try attempt(settings: [], timeout: policy.kvmTimeout, configure: configure)
+            } catch let error as GuestfsError where error.operation == "launch" {
+                kvmKnownBroken.withLock { $0 = true }
+                log("KVM launch failed (\(firstLine(of: error.message))); retrying with TCG software emulation, which is slower. Use --tcg or LIBGUESTFS_BACKEND_SETTINGS=force_tcg to skip the KVM attempt.")
+                return try attempt(settings: ["force_tcg"], timeout: policy.tcgTimeout, configure: configure)
+            }
+        }
+    }
+
+    /// One launch attempt on a fresh handle, killed if it outlives `timeout`.
+    private static func attempt(
+        settings: [String], timeout: Duration, configure: (GuestfsHandle) throws -> Void
+    ) throws -> GuestfsHandle {
+        let handle = try GuestfsHandle()
+        try handle.setBackendSettings(settings)
+        try configure(handle)
+        let token = "kdumpbake.launch=\(UUID().uuidString.lowercased())"
+        try handle.setAppend([handle.append, token].compactMap { $0 }.joined(separator: " "))
+
+        let watchdog = HypervisorWatchdog(commandLineToken: token, after: timeout)
+        do {
+            try handle.launch()
+            watchdog.cancel()
+            return handle
+        } catch let error as GuestfsError {
+            if watchdog.cancel() == .fired {
+                throw GuestfsError(operation: "launch", message: "launch: the appliance did not start within \(timeout.seconds) s and was stopped (\(firstLine(of: error.message)))")
+            }
+            throw error
+        }
+    }
+
+    /// libguestfs only tries KVM when it can open /dev/kvm; otherwise it uses TCG by itself.
+    private static func kvmDeviceUsable() -> Bool {
+        access("/dev/kvm", R_OK | W_OK) == 0
+    }
+
+    private static func firstLine(of message: String) -> String {
+        String(message.split(separator: "\n", omittingEmptySubsequences: true).first ?? "")
+    }
+}
+
+extension Duration {
+    /// Whole seconds, for messages.
+    var seconds: Int64 { components.seconds }
+}

@@ -1,0 +1,38 @@
+/// How to choose the appliance's accelerator and how long to wait for it.
+///
+/// On many machines (nested virtualisation, containers, CI) `/dev/kvm` exists but qemu aborts
+/// (`failed to set MSR 0x10a`) or hangs under KVM. The product therefore tries KVM once with a
+/// bounded wait and falls back to TCG (software emulation) — unless the user said what to use.
+public struct LaunchPolicy: Sendable, Equatable {
+    public enum Accelerator: Sendable, Equatable {
+        /// Try the default (KVM when usable), fall back to TCG if that launch fails or times out.
+        case automatic
+        /// TCG only (`force_tcg`): the `--tcg` flag.
+        case forceTCG
+        /// Exactly these backend settings, one attempt: what `LIBGUESTFS_BACKEND_SETTINGS` said.
+        case explicit([String])
+    }
+
+    public var accelerator: Accelerator
+    /// Bound on a KVM launch. A healthy one takes seconds, so a launch still running after this
+    /// is a hung qemu and is killed.
+    public var kvmTimeout: Duration
+    /// Bound on a TCG (or explicit) launch, ~30 s on a 2-core machine; generous for loaded machines.
+    public var tcgTimeout: Duration
+
+    public init(accelerator: Accelerator = .automatic, kvmTimeout: Duration = .seconds(60), tcgTimeout: Duration = .seconds(600)) {
+        self.accelerator = accelerator
+        self.kvmTimeout = kvmTimeout
+        self.tcgTimeout = tcgTimeout
+    }
+
+    /// The policy a user asked for: `--tcg` wins, then `LIBGUESTFS_BACKEND_SETTINGS` (libguestfs's
+    /// colon-separated form, honoured even when empty), then automatic.
+    public static func fromEnvironment(_ environment: [String: String], forceTCG: Bool = false) -> LaunchPolicy {
+        if forceTCG { return LaunchPolicy(accelerator: .forceTCG) }
+        if let settings = environment["LIBGUESTFS_BACKEND_SETTINGS"] {
+            return LaunchPolicy(accelerator: .explicit(settings.split(separator: ":").map(String.init)))
+        }
+        return LaunchPolicy()
+    }
+}

@@ -1,0 +1,44 @@
+import CGuestfs
+
+extension GuestfsHandle {
+    /// Mounts a filesystem read-write in the appliance (`guestfs_mount`). Nothing is mounted on the host.
+    public func mount(_ device: String, at mountpoint: String) throws {
+        try check("mount", guestfs_mount(raw, device, mountpoint))
+    }
+
+    /// Mounts a filesystem read-only in the appliance (`guestfs_mount_ro`).
+    public func mountReadOnly(_ device: String, at mountpoint: String) throws {
+        try check("mount_ro", guestfs_mount_ro(raw, device, mountpoint))
+    }
+
+    /// Unmounts every filesystem (`guestfs_umount_all`).
+    public func unmountAll() throws {
+        try check("umount_all", guestfs_umount_all(raw))
+    }
+
+    /// Partitions (`guestfs_list_partitions`), e.g. `["/dev/sda1", "/dev/sda2"]`.
+    public func listPartitions() throws -> [String] {
+        try checkList("list_partitions", guestfs_list_partitions(raw))
+    }
+
+    /// Filesystems and their types (`guestfs_list_filesystems`), e.g. `("/dev/sda1", "ext4")`.
+    public func listFilesystems() throws -> [(device: String, type: String)] {
+        let pairs = try checkList("list_filesystems", guestfs_list_filesystems(raw))
+        return stride(from: 0, to: pairs.count - 1, by: 2).map { (device: pairs[$0], type: pairs[$0 + 1]) }
+    }
+
+    /// Writes a single-partition table covering the whole device (`guestfs_part_disk`);
+    /// `tableType` is `"mbr"` or `"gpt"`. Used to build scratch disks.
+    public func partitionWholeDisk(_ device: String, tableType: String) throws {
+        try check("part_disk", guestfs_part_disk(raw, device, tableType))
+    }
+
+    /// Makes a filesystem (`guestfs_mkfs_opts_argv`).
+    public func makeFilesystem(_ type: String, on device: String, label: String? = nil) throws {
+        try withOptionalCString(label) { label in
+            var args = guestfs_mkfs_opts_argv()
+            if let label { args.bitmask |= kdb_MKFS_LABEL; args.label = label }
+            try check("mkfs_opts", guestfs_mkfs_opts_argv(raw, type, device, &args))
+        }
+    }
+}

@@ -1,0 +1,18 @@
+import ArgumentParser
+import KdumpBake
+
+/// The `kdumpbake` command: patches Linux VM disk images offline so a VM on Azure reboots by
+/// itself after a kernel panic, and audits images read-only.
+@main
+struct KdumpBakeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kdumpbake",
+        abstract: "Make Linux VM images reboot by themselves after a kernel panic on Azure (Hyper-V), offline.",
+        discussion: """
+            kdumpbake opens a VHD, raw or qcow2 disk image with libguestfs — never mounting \
+            anything on the host — and configures kdump and kernel.panic so that a panicked VM \
+            writes its dump and reboots instead of hanging (Microsoft KB2858695).
+            """,
+        version: KdumpBakeVersion.current
+    )
+}
