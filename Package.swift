@@ -10,6 +10,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // The only C in the project: libguestfs's header plus a shim for what Swift cannot import.
@@ -21,7 +22,13 @@ let package = Package(
         // A typed, documented Swift binding of the libguestfs calls kdumpbake needs.
         .target(name: "Guestfs", dependencies: ["CGuestfs"]),
         // The core: pure logic (manifest, checks, plans) plus the two places that touch the appliance.
-        .target(name: "KdumpBake", dependencies: ["Guestfs"]),
+        .target(name: "KdumpBake", dependencies: ["Guestfs", "DefaultTemplates", "Yams"]),
+        // The built-in manifest and templates: files under Templates/, embedded into the binary.
+        .target(
+            name: "DefaultTemplates",
+            path: "Templates",
+            resources: [.embedInCode("manifest.yaml")]
+        ),
         // The command-line tool: one file per subcommand, thin.
         .executableTarget(
             name: "kdumpbake",

@@ -1,0 +1,104 @@
+/// One profile of a manifest: which guests it applies to, and what they must look like.
+public struct Profile: Equatable, Sendable {
+    public var name: String
+    public var description: String
+    /// The kdump tooling generation the profile targets (file names, directives, sysctl rules).
+    public var family: KdumpFamily
+    public var match: ProfileMatch
+    /// Only chosen when named explicitly (`--profile NAME`), never by matching: for recipes that
+    /// are right only on some hosts (the el7 legacy-host recipe).
+    public var optIn: Bool
+    public var values: ProfileValues
+    /// What `patch` does with the kdump initrd.
+    public var initrd: InitrdPolicy
+    /// Which installed kernels get a kdump initrd.
+    public var kernels: KernelSelection
+
+    public init(name: String, description: String = "", family: KdumpFamily, match: ProfileMatch, optIn: Bool = false,
+                values: ProfileValues, initrd: InitrdPolicy = .rebuild, kernels: KernelSelection = .all) {
+        self.name = name
+        self.description = description
+        self.family = family
+        self.match = match
+        self.optIn = optIn
+        self.values = values
+        self.initrd = initrd
+        self.kernels = kernels
+    }
+}
+
+/// Which guests a profile applies to.
+public struct ProfileMatch: Equatable, Sendable {
+    /// libguestfs distro ids: `centos`, `rhel`, `oraclelinux`, `scientificlinux`, `rocky`, `almalinux`…
+    public var distros: [String]
+    public var versions: VersionRange
+    /// Architectures; empty means any.
+    public var architectures: [String]
+
+    public init(distros: [String], versions: VersionRange, architectures: [String] = []) {
+        self.distros = distros
+        self.versions = versions
+        self.architectures = architectures
+    }
+
+    public func matches(distro: String, version: DistroVersion, arch: String) -> Bool {
+        distros.contains(distro) && versions.contains(version)
+            && (architectures.isEmpty || architectures.contains(arch))
+    }
+}
+
+public enum InitrdPolicy: String, Equatable, Sendable, CaseIterable {
+    /// Rebuild with the guest's mkdumprd inside the appliance, then verify the module list.
+    case rebuild
+    /// Remove stale kdump initrds so the kdump service rebuilds them on first boot.
+    case invalidate
+    /// Leave kdump initrds alone.
+    case keep
+}
+
+public enum KernelSelection: String, Equatable, Sendable, CaseIterable {
+    /// Every kernel installed in /boot with modules in /lib/modules.
+    case all
+    /// Only the boot loader's default kernel.
+    case `default`
+}
+
+/// What a guest must look like under a profile. Every value is optional: an absent value is not
+/// checked and not written. The family decides how a value is realised (for example `blacklist`
+/// is a kdump.conf directive on el6 but `rd.driver.blacklist=` on el7's kdump command line).
+public struct ProfileValues: Equatable, Sendable {
+    /// Seconds before rebooting after a panic (`kernel.panic`).
+    public var panicTimeout: Int?
+    /// `exact`: the effective kernel.panic must equal `panicTimeout`; `positive`: any value > 0.
+    public var panicTimeoutPolicy: PanicTimeoutPolicy = .exact
+    /// kdump.conf `path`.
+    public var dumpPath: String?
+    /// kdump.conf `core_collector` (the whole argument string).
+    public var coreCollector: String?
+    /// el6 kdump.conf `disk_timeout`.
+    public var diskTimeout: Int?
+    /// Modules the capture kernel must not load; they must also be absent from the kdump initrd.
+    public var blacklist: [String] = []
+    /// Modules the kdump initrd must contain, forced with kdump.conf `extra_modules`.
+    public var extraModules: [String] = []
+    /// el7+: modules forced into the kdump initrd with `dracut_args --add-drivers`.
+    public var addDrivers: [String] = []
+    /// Module options for the capture kernel (el6 `options` directive; el7 `module.key=value` on the command line).
+    public var moduleOptions: [String: String] = [:]
+    /// Parameters that must be in /etc/sysconfig/kdump `KDUMP_COMMANDLINE_APPEND`.
+    public var commandlineAppend: [String] = []
+    /// `crashkernel=` the default kernel must boot with: a value such as `auto` or `256M`,
+    /// or `any` for any reservation.
+    public var crashkernel: String?
+    /// The kdump service must be enabled at boot.
+    public var enableService: Bool?
+
+    public init() {}
+
+    /// Modules the produced kdump initrd must contain.
+    public var requiredInitrdModules: [String] { extraModules + addDrivers.filter { !extraModules.contains($0) } }
+}
+
+public enum PanicTimeoutPolicy: String, Equatable, Sendable, CaseIterable {
+    case exact, positive
+}
