@@ -8,8 +8,13 @@ import CGuestfs
 public struct DriveOptions: Sendable, Equatable {
     /// qemu's format name: `"raw"`, `"qcow2"`, `"vpc"` for VHD.
     public var format: String
-    /// Attach read-only: the appliance cannot write, and qemu writes nothing to the file.
+    /// Attach read-only: qemu never writes to the file. Inside the appliance, writes (such as a
+    /// journal replay when mounting a dirty filesystem) go to a throw-away overlay.
     public var readonly: Bool
+    /// With `readonly`, also mark the device read-only in the appliance's kernel
+    /// (`guestfs_blockdev_setro` at launch), so any write fails loudly instead of vanishing into
+    /// the overlay. Off by default: it also prevents mounting filesystems with a dirty journal.
+    public var refuseWrites: Bool
     /// A label the drive is reachable under as `/dev/disk/guestfs/LABEL`.
     public var label: String?
     /// qemu cache mode: `"writeback"` (default, safe) or `"unsafe"` (fast scratch disks).
@@ -17,9 +22,10 @@ public struct DriveOptions: Sendable, Equatable {
     /// Discard (TRIM) passthrough: `"disable"`, `"enable"`, `"besteffort"`.
     public var discard: String?
 
-    public init(format: String, readonly: Bool, label: String? = nil, cachemode: String? = nil, discard: String? = nil) {
+    public init(format: String, readonly: Bool, refuseWrites: Bool = false, label: String? = nil, cachemode: String? = nil, discard: String? = nil) {
         self.format = format
         self.readonly = readonly
+        self.refuseWrites = refuseWrites
         self.label = label
         self.cachemode = cachemode
         self.discard = discard
@@ -43,7 +49,7 @@ extension GuestfsHandle {
                         if let cachemode { args.bitmask |= kdb_ADD_DRIVE_CACHEMODE; args.cachemode = cachemode }
                         if let discard { args.bitmask |= kdb_ADD_DRIVE_DISCARD; args.discard = discard }
                         try check("add_drive_opts", guestfs_add_drive_opts_argv(raw, path, &args))
-                        if options.readonly { readOnlyDriveIndices.append(driveCount) }
+                        if options.readonly && options.refuseWrites { readOnlyDriveIndices.append(driveCount) }
                         driveCount += 1
                     }
                 }

@@ -58,6 +58,17 @@ extension GuestfsHandle {
         try withCBuffer(bytes) { try check("write", guestfs_write(raw, path, $0, $1)) }
     }
 
+    /// Copies a guest file to a host file (`guestfs_download`), in chunks: unlike `readFile`,
+    /// not limited by the protocol's 4 MiB message size. Used for initrds.
+    public func download(_ path: String, toHostFile hostPath: String) throws {
+        try check("download", guestfs_download(raw, path, hostPath))
+    }
+
+    /// Creates a symbolic link `linkName` pointing at `target` (`guestfs_ln_s`).
+    public func symlink(_ target: String, at linkName: String) throws {
+        try check("ln_s", guestfs_ln_s(raw, target, linkName))
+    }
+
     /// Creates or overwrites a file with UTF-8 text (`guestfs_write`).
     public func write(_ path: String, text: String) throws {
         try write(path, Array(text.utf8))

@@ -5,7 +5,7 @@ extension GuestfsHandle {
     /// under TCG this takes tens of seconds. See `ApplianceLauncher` for the KVM→TCG fallback
     /// and the bounded wait the product uses.
     ///
-    /// Drives added with `readonly: true` are then also marked read-only in the appliance's kernel
+    /// Drives added with `refuseWrites` are then marked read-only in the appliance's kernel
     /// (`guestfs_blockdev_setro`): libguestfs alone sends their writes to a throw-away overlay, so
     /// a stray write would "succeed" silently; with the flag set it fails loudly instead.
     public func launch() throws {

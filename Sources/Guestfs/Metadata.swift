@@ -69,6 +69,21 @@ extension GuestfsHandle {
         try withCBuffer(value) { try check("lsetxattr", guestfs_lsetxattr(raw, name, $0, Int32($1), path)) }
     }
 
+    /// Sets permission bits (`guestfs_chmod`).
+    public func setPermissions(_ mode: UInt32, of path: String) throws {
+        try check("chmod", guestfs_chmod(raw, Int32(mode), path))
+    }
+
+    /// Sets owner and group (`guestfs_chown`).
+    public func setOwner(uid: Int, gid: Int, of path: String) throws {
+        try check("chown", guestfs_chown(raw, Int32(clamping: uid), Int32(clamping: gid), path))
+    }
+
+    /// The architecture of an ELF binary or kernel module (`guestfs_file_architecture`), e.g. `x86_64`.
+    public func fileArchitecture(_ path: String) throws -> String {
+        try checkString("file_architecture", guestfs_file_architecture(raw, path))
+    }
+
     /// Sets access and modification times (`guestfs_utimens`).
     public func setTimes(_ path: String, mtimeSeconds: Int64, mtimeNanoseconds: Int64 = 0) throws {
         try check("utimens", guestfs_utimens(raw, path, mtimeSeconds, mtimeNanoseconds, mtimeSeconds, mtimeNanoseconds))

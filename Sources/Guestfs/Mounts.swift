@@ -11,9 +11,30 @@ extension GuestfsHandle {
         try check("mount_ro", guestfs_mount_ro(raw, device, mountpoint))
     }
 
+    /// Mounts with explicit mount options (`guestfs_mount_options`), e.g. `"ro,norecovery,nouuid"`
+    /// for an xfs that shares its UUID with another attached image.
+    public func mount(_ device: String, at mountpoint: String, options: String) throws {
+        try check("mount_options", guestfs_mount_options(raw, options, device, mountpoint))
+    }
+
     /// Unmounts every filesystem (`guestfs_umount_all`).
     public func unmountAll() throws {
         try check("umount_all", guestfs_umount_all(raw))
+    }
+
+    /// Whole block devices in the order the drives were added (`guestfs_list_devices`).
+    public func listDevices() throws -> [String] {
+        try checkList("list_devices", guestfs_list_devices(raw))
+    }
+
+    /// A filesystem's UUID (`guestfs_vfs_uuid`); empty when it has none.
+    public func filesystemUUID(_ device: String) throws -> String {
+        try checkString("vfs_uuid", guestfs_vfs_uuid(raw, device))
+    }
+
+    /// A filesystem's label (`guestfs_vfs_label`); empty when it has none.
+    public func filesystemLabel(_ device: String) throws -> String {
+        try checkString("vfs_label", guestfs_vfs_label(raw, device))
     }
 
     /// Partitions (`guestfs_list_partitions`), e.g. `["/dev/sda1", "/dev/sda2"]`.

@@ -14,7 +14,7 @@ import Testing
             log: { fallbackLines.append($0) }
         ) { handle in
             try handle.addScratchDrive(bytes: 64 << 20, label: "scratch")
-            try handle.addDrive(readOnlyImage.path, DriveOptions(format: "raw", readonly: true, label: "ro"))
+            try handle.addDrive(readOnlyImage.path, DriveOptions(format: "raw", readonly: true, refuseWrites: true, label: "ro"))
             try handle.setTrace(true)
             try handle.onEvents(.messages) { traced.append($0.message) }
         }

@@ -1,0 +1,124 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A disk image ready for libguestfs.
+public struct TestImage: Sendable {
+    public let path: String
+    public let format: DiskFormat
+    /// True for `scratchCopy` results, which live alone in their own temporary directory.
+    public let isScratchCopy: Bool
+
+    /// The libguestfs drive format to pass explicitly: "raw" or "vpc". qemu would probe a fixed VHD as raw
+    /// (its footer then counts as disk), so never rely on probing.
+    public var guestfsFormat: String { format == .vhd ? "vpc" : "raw" }
+
+    /// Deletes a scratch copy and its temporary directory; does nothing for cached images.
+    public func discardScratch() {
+        guard isScratchCopy else { return }
+        try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent)
+    }
+}
+
+/// Builds test images on first use and caches them, keyed by the recipe's fingerprint.
+///
+/// The cache is `<package root>/.build/test-images/` (or `$KDUMPBAKE_TEST_IMAGES` if set, for a binary
+/// run away from its source tree). Several processes and threads may ask at once: a per-image lock file
+/// (flock) serialises building, and images are built under a temporary name and renamed into place, so
+/// a reader never sees a half-built image and a crashed build leaves nothing that looks finished.
+public enum TestImageBuilder {
+    /// Returns a cached image for the recipe, building it on first use. Treat it as read-only
+    /// (open it read-only in libguestfs); use `scratchCopy` to write.
+    public static func image(_ recipe: GuestRecipe, format: DiskFormat) throws -> TestImage {
+        let directory = try cacheDirectory()
+        let base = directory + "/\(recipe.name)-\(try Fingerprint.of(recipe).prefix(16))"
+        let raw = base + ".raw", wanted = base + "." + format.rawValue
+        if FileManager.default.fileExists(atPath: wanted) {
+            return TestImage(path: wanted, format: format, isScratchCopy: false)
+        }
+
+        let lock = try FileLock(base + ".lock")
+        defer { lock.unlock() }
+        if !FileManager.default.fileExists(atPath: raw) {
+            let work = try temporaryDirectory(in: directory, prefix: ".work-\(recipe.name)-")
+            defer { try? FileManager.default.removeItem(atPath: work) }
+            try DiskBuilder.buildRaw(recipe, at: work + "/disk.raw", workDir: work)
+            try rename(work + "/disk.raw", to: raw)
+        }
+        if format == .vhd && !FileManager.default.fileExists(atPath: wanted) {
+            let work = try temporaryDirectory(in: directory, prefix: ".work-\(recipe.name)-")
+            defer { try? FileManager.default.removeItem(atPath: work) }
+            try DiskBuilder.convertToFixedVHD(raw: raw, vhd: work + "/disk.vhd")
+            try rename(work + "/disk.vhd", to: wanted)
+        }
+        return TestImage(path: wanted, format: format, isScratchCopy: false)
+    }
+
+    /// A fresh writable copy of the cached image in a new temporary directory (reflinked where the
+    /// filesystem allows, sparse otherwise). Call `discardScratch()` when done.
+    public static func scratchCopy(_ recipe: GuestRecipe, format: DiskFormat) throws -> TestImage {
+        let cached = try image(recipe, format: format)
+        let directory = try temporaryDirectory(in: NSTemporaryDirectory(), prefix: "kdumpbake-scratch-")
+        let copy = directory + "/" + (cached.path as NSString).lastPathComponent
+        do {
+            try HostCommand.run(["cp", "--reflink=auto", "--sparse=always", cached.path, copy])
+        } catch {
+            try? FileManager.default.removeItem(atPath: directory)
+            throw error
+        }
+        return TestImage(path: copy, format: format, isScratchCopy: true)
+    }
+
+    /// The cache directory, created if missing.
+    static func cacheDirectory() throws -> String {
+        let directory: String
+        if let override = ProcessInfo.processInfo.environment["KDUMPBAKE_TEST_IMAGES"], !override.isEmpty {
+            directory = override
+        } else {
+            // This file is <root>/Tests/TestImages/Cache.swift.
+            let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+                .deletingLastPathComponent().deletingLastPathComponent()
+            directory = root.appendingPathComponent(".build/test-images").path
+        }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        return directory
+    }
+
+    private static func temporaryDirectory(in parent: String, prefix: String) throws -> String {
+        var template = Array(((parent as NSString).appendingPathComponent(prefix + "XXXXXX")).utf8CString)
+        guard let made = mkdtemp(&template) else {
+            throw TestImageError.message("cannot create a temporary directory in \(parent): errno \(errno)")
+        }
+        return String(cString: made)
+    }
+
+    /// rename(2): atomic within the cache directory's filesystem.
+    private static func rename(_ from: String, to: String) throws {
+        guard Glibc.rename(from, to) == 0 else {
+            throw TestImageError.message("cannot rename \(from) to \(to): errno \(errno)")
+        }
+    }
+}
+
+/// An exclusive flock(2) on a lock file, held until `unlock()`. flock locks belong to the open file
+/// description, so two threads of one process exclude each other as two processes do.
+private struct FileLock {
+    private let descriptor: Int32
+
+    init(_ path: String) throws {
+        descriptor = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw TestImageError.message("cannot open lock file \(path): errno \(errno)") }
+        while flock(descriptor, LOCK_EX) != 0 {
+            guard errno == EINTR else {
+                close(descriptor)
+                throw TestImageError.message("cannot lock \(path): errno \(errno)")
+            }
+        }
+    }
+
+    func unlock() {
+        _ = flock(descriptor, LOCK_UN)
+        close(descriptor)
+    }
+}
