@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import KdumpBake
 
 /// The `kdumpbake` command: patches Linux VM disk images offline so a VM on Azure reboots by
@@ -13,6 +14,34 @@ struct KdumpBakeCommand: ParsableCommand {
             anything on the host — and configures kdump and kernel.panic so that a panicked VM \
             writes its dump and reboots instead of hanging (Microsoft KB2858695).
             """,
-        version: KdumpBakeVersion.current
+        version: KdumpBakeVersion.current,
+        subcommands: [Audit.self, Profiles.self]
     )
+
+    /// Runs the command; usage errors exit 2 (not ArgumentParser's 64), as every input error does.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let exit as ExitCode {
+            Foundation.exit(exit.rawValue)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            Self.exit(withError: error)
+        }
+    }
+}
+
+/// One line on stderr, prefixed with the tool's name.
+func say(_ line: String) {
+    FileHandle.standardError.write(Data("kdumpbake: \(line)\n".utf8))
+}
+
+/// An input error already reported to the user: exit 2, nothing more to print.
+struct InputError: Error, CustomStringConvertible {
+    var description: String
 }

@@ -30,6 +30,9 @@ enum Materializer {
                     try write(try Data(contentsOf: URL(fileURLWithPath: source)), to: host, mode: mode)
                 case .initramfs(let kernel, let mode):
                     try write(try bootInitramfs(kernel: kernel, flavor: recipe.flavor), to: host, mode: mode)
+                case .kdumpInitrd(let kernel, let modules, let compression, let early):
+                    try write(try kdumpInitrd(kernel: kernel, modules: modules, compression: compression, earlyMicrocode: early),
+                              to: host, mode: 0o600)
                 case .symlink(let target):
                     try files.createSymbolicLink(atPath: host, withDestinationPath: target)
                 }
@@ -65,5 +68,27 @@ enum Materializer {
         cpio.file(modules + "/scsi/hv_storvsc.ko", "TEST STAND-IN kernel module hv_storvsc\n")
         // -n: no name or timestamp in the gzip header, so the bytes depend on the recipe only.
         return try HostCommand.run(["gzip", "-n", "-9", "-c"], stdin: cpio.finish())
+    }
+
+    /// A kdump initrd with module files for `modules`, compressed as asked; with `earlyMicrocode`,
+    /// an uncompressed cpio with a microcode blob comes first, as dracut's early_microcode writes.
+    static func kdumpInitrd(kernel: String, modules: [String], compression: String, earlyMicrocode: Bool) throws -> Data {
+        var cpio = Newc()
+        let drivers = "lib/modules/\(kernel)/kernel/drivers"
+        for directory in [".", "etc", "lib", "lib/modules", "lib/modules/\(kernel)", "lib/modules/\(kernel)/kernel", drivers] {
+            cpio.directory(directory)
+        }
+        for module in modules { cpio.file("\(drivers)/\(module).ko", "TEST STAND-IN kernel module \(module)\n") }
+        let tool: [String] = switch compression {
+        case "xz": ["xz", "--check=crc32", "-c"]
+        case "zstd": ["zstd", "-q", "-c"]
+        default: ["gzip", "-n", "-9", "-c"]
+        }
+        let main = try HostCommand.run(tool, stdin: cpio.finish())
+        guard earlyMicrocode else { return main }
+        var early = Newc()
+        for directory in ["kernel", "kernel/x86", "kernel/x86/microcode"] { early.directory(directory) }
+        early.file("kernel/x86/microcode/GenuineIntel.bin", "TEST STAND-IN microcode\n")
+        return early.finish() + main
     }
 }

@@ -45,6 +45,9 @@ enum GuestEntry: Sendable, Hashable {
     case hostCopy(path: String, mode: Int)
     /// A small gzip-compressed newc cpio standing in for the boot initramfs of a kernel.
     case initramfs(kernel: String, mode: Int)
+    /// A kdump initrd holding the named modules, compressed with `compression` (`gzip`, `xz`,
+    /// `zstd`), optionally behind an uncompressed early-microcode cpio as dracut writes them.
+    case kdumpInitrd(kernel: String, modules: [String], compression: String, earlyMicrocode: Bool)
     case symlink(target: String)
 }
 
@@ -93,6 +96,13 @@ public struct GuestRecipe: Sendable, Hashable {
         KernelFiles.entries(kver: kver, flavor: flavor).reduce(self) { recipe, item in
             recipe.setting(item.path, item.entry)
         }
+    }
+
+    /// Adds a kdump initrd at `path` whose cpio holds `lib/modules/KERNEL/kernel/drivers/NAME.ko` for
+    /// each module name: what an audit expects to find after a (stand-in or real) mkdumprd ran.
+    public func withKdumpInitrd(_ path: String, kernel: String, modules: [String], compression: String = "gzip",
+                                earlyMicrocode: Bool = false) -> GuestRecipe {
+        setting(path, .kdumpInitrd(kernel: kernel, modules: modules, compression: compression, earlyMicrocode: earlyMicrocode))
     }
 
     /// Adds a directory with the given mode.

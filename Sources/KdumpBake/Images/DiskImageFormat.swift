@@ -69,6 +69,13 @@ struct DiskImageFile {
     }
 
     func close() { _ = Glibc.close(descriptor) }
+
+    /// The size of the file at `path`.
+    static func size(of path: String) throws -> UInt64 {
+        let file = try DiskImageFile(path: path)
+        defer { file.close() }
+        return file.size
+    }
 }
 
 /// A disk image that cannot be read on the host: names the file and the problem.

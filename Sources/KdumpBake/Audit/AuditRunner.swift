@@ -1,0 +1,130 @@
+import Guestfs
+
+/// How an audit runs.
+public struct AuditOptions: Sendable {
+    public var manifest: Manifest
+    /// Use this profile for every image instead of matching (needed for opt-in profiles).
+    public var profileName: String?
+    public var launchPolicy: LaunchPolicy
+
+    public init(manifest: Manifest, profileName: String? = nil, launchPolicy: LaunchPolicy = LaunchPolicy()) {
+        self.manifest = manifest
+        self.profileName = profileName
+        self.launchPolicy = launchPolicy
+    }
+}
+
+/// Audits images read-only: host-side checks first, then **one** appliance for all images
+/// (launching is the cost), then the pure checks on the facts read from each guest.
+///
+/// Every image is opened read-only with its format stated, under a shared lock; nothing is
+/// written to any image, even when the audit fails half-way.
+public enum AuditRunner {
+    public static func audit(_ paths: [String], options: AuditOptions, log: (String) -> Void = { _ in }) -> [ImageReport] {
+        var reports: [ImageReport] = []
+        var opened: [OpenedImage] = []
+        for path in paths {
+            do {
+                let lock = try ImageLock(path: path, mode: .shared)
+                let format = try DiskImageFormat.detect(path: path)
+                reports.append(ImageReport(path: path, format: format.rawValue, findings: [VHDFormatCheck.run(path: path, format: format)]))
+                opened.append(OpenedImage(reportIndex: reports.count - 1, path: path, format: format, lock: lock))
+            } catch {
+                reports.append(ImageReport(path: path, findings: [Finding(check: "image.open", status: .error, message: "\(error)", path: path)]))
+            }
+        }
+        guard !opened.isEmpty else { return reports }
+        for (index, findings) in auditGuests(opened, options: options, log: log) {
+            reports[index].findings += findings.findings
+            reports[index].os = findings.os.map(ImageReport.OS.init)
+            reports[index].profile = findings.profile
+        }
+        return reports
+    }
+
+    struct OpenedImage {
+        let reportIndex: Int
+        let path: String
+        let format: DiskImageFormat
+        let lock: ImageLock
+    }
+
+    struct GuestAudit {
+        var os: GuestOS?
+        var profile: String?
+        var findings: [Finding]
+    }
+
+    /// One appliance for all images; separate ones when images could conflict inside it (LVM:
+    /// two images with the same volume-group name cannot both be active).
+    private static func auditGuests(_ images: [OpenedImage], options: AuditOptions, log: (String) -> Void) -> [(Int, GuestAudit)] {
+        do {
+            let handle = try ApplianceLauncher.launch(policy: options.launchPolicy, log: log) { handle in
+                for image in images {
+                    try handle.addDrive(image.path, DriveOptions(format: image.format.qemuName, readonly: true))
+                }
+            }
+            defer { try? handle.shutdown() }
+            if images.count > 1, try handle.listFilesystems().contains(where: { !$0.device.hasPrefix("/dev/sd") }) {
+                log("LVM or other volume managers found: auditing the \(images.count) images in separate appliances so their volume groups cannot collide")
+                return images.flatMap { auditGuests([$0], options: options, log: log) }
+            }
+            let roots = try RootFinder.findRoots(on: handle)
+            var unidentified = UnidentifiedGuests(handle: handle)
+            return images.enumerated().map { drive, image in
+                let onDrive = roots.filter { $0.driveIndex == drive }
+                return (image.reportIndex, auditGuest(onDrive, drive: drive, handle: handle, unidentified: &unidentified, options: options))
+            }
+        } catch {
+            let finding = Finding(check: "os.supported", status: .error, message: "the appliance failed: \(error)")
+            return images.map { ($0.reportIndex, GuestAudit(findings: [finding] + GuestChecks.notRun(.skip, because: "not audited: the appliance failed"))) }
+        }
+    }
+
+    private static func auditGuest(_ roots: [GuestRoot], drive: Int, handle: GuestfsHandle,
+                                   unidentified: inout UnidentifiedGuests, options: AuditOptions) -> GuestAudit {
+        guard let root = roots.first else {
+            let finding = unidentified.describe(drive: drive, unmatched: options.manifest.unmatched)
+            return GuestAudit(findings: [finding] + GuestChecks.notRun(.skip, because: "no supported Linux guest"))
+        }
+        guard roots.count == 1 else {
+            let finding = Finding(check: "os.supported", status: .error,
+                                  message: "several operating systems found (\(roots.map(\.device).joined(separator: ", "))); kdumpbake handles one per image")
+            return GuestAudit(findings: [finding] + GuestChecks.notRun(.skip, because: "several operating systems"))
+        }
+        let selection = ProfileSelection.choose(for: root.os, options: options)
+        guard let profile = selection.profile else {
+            return GuestAudit(os: root.os, findings: [selection.finding] + GuestChecks.notRun(.skip, because: "no profile for this guest"))
+        }
+        do {
+            let facts = try GuestFactsReader(handle: handle).read(root)
+            return GuestAudit(os: root.os, profile: profile.name, findings: [selection.finding] + GuestChecks.run(CheckContext(facts: facts, profile: profile)))
+        } catch {
+            let finding = Finding(check: "os.supported", status: .error, message: "reading the guest failed: \(error)")
+            return GuestAudit(os: root.os, profile: profile.name, findings: [finding] + GuestChecks.notRun(.skip, because: "the guest could not be read"))
+        }
+    }
+}
+
+/// Names what is on a drive without a Linux root kdumpbake recognises, using libguestfs's full
+/// inspection — slow, so only run (once, for all drives) when such a drive exists.
+struct UnidentifiedGuests {
+    let handle: GuestfsHandle
+    private var inspected: [InspectedOS]?
+
+    init(handle: GuestfsHandle) { self.handle = handle }
+
+    mutating func describe(drive: Int, unmatched: UnmatchedPolicy) -> Finding {
+        if inspected == nil {
+            inspected = ((try? handle.inspectOS()) ?? []).compactMap { try? handle.inspect(root: $0) }
+        }
+        let devices = (try? handle.listDevices()) ?? []
+        guard let os = inspected?.first(where: { RootFinder.driveIndex(of: $0.root, devices: devices) == drive }) else {
+            return Finding(check: "os.supported", status: .error, message: "no operating system found on this image")
+        }
+        let name = os.productName.isEmpty || os.productName == "unknown" ? "\(os.distro) \(os.majorVersion).\(os.minorVersion)" : os.productName
+        return Finding(check: "os.supported", status: unmatched == .skip ? .skip : .error,
+                       message: "\(os.type) guest (\(name)): no profile applies; kdumpbake configures RHEL-family Linux guests",
+                       actual: "\(os.type) \(os.distro) \(os.majorVersion).\(os.minorVersion)")
+    }
+}

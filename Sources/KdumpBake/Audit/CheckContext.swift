@@ -1,0 +1,55 @@
+/// What a guest check looks at: the facts read from one guest and the profile chosen for it.
+public struct CheckContext: Sendable {
+    public var facts: GuestFacts
+    public var profile: Profile
+
+    public init(facts: GuestFacts, profile: Profile) {
+        self.facts = facts
+        self.profile = profile
+    }
+
+    public var family: KdumpFamily { profile.family }
+    public var values: ProfileValues { profile.values }
+
+    /// The kernels the profile covers: every installed one, or the boot loader's default.
+    public var selectedKernels: [String] {
+        guard profile.kernels == .default else { return facts.kernels }
+        if let kernel = BootConfiguration(facts: facts, family: family).defaultEntry?.kernelVersion, facts.kernels.contains(kernel) {
+            return [kernel]
+        }
+        return facts.kernels
+    }
+}
+
+/// Collects the problems one check finds and turns them into its single finding:
+/// one finding per check and image keeps reports stable (a JUnit test case per check).
+struct ProblemList {
+    private(set) var failures: [String] = []
+    private(set) var warnings: [String] = []
+
+    mutating func fail(_ message: String) { failures.append(message) }
+    mutating func warn(_ message: String) { warnings.append(message) }
+
+    func finding(_ check: String, pass: String, path: String? = nil, expected: String? = nil, actual: String? = nil) -> Finding {
+        if !failures.isEmpty {
+            return Finding(check: check, status: .fail, message: (failures + warnings).joined(separator: "; "), path: path, expected: expected, actual: actual)
+        }
+        if !warnings.isEmpty {
+            return Finding(check: check, status: .warn, message: warnings.joined(separator: "; "), path: path, expected: expected, actual: actual)
+        }
+        return Finding(check: check, status: .pass, message: pass, path: path, expected: expected, actual: actual)
+    }
+}
+
+extension GuestFile {
+    /// Why a file could not be used, in words; nil when it was read.
+    var problem: String? {
+        switch state {
+        case .read: nil
+        case .missing: "\(path) is missing"
+        case .masked: "\(path) is masked (a symlink to /dev/null)"
+        case .notRegular: "\(path) is not a regular file\(resolvedPath.map { " (it resolves to \($0))" } ?? "")"
+        case .tooLarge(let size): "\(path) is \(size) bytes, too large to be a configuration file"
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import Guestfs
+
+/// Reads `GuestFacts` for one root from a launched appliance: the only place the audit touches
+/// the guest. Every read is bounded and symlinks are resolved inside the guest, because the
+/// guest is hostile input (a kdump.conf that links to /dev/zero, a 1 GB sysctl.conf).
+struct GuestFactsReader {
+    let handle: GuestfsHandle
+    /// Configuration files larger than this are reported, not read.
+    var configFileLimit: Int64 = 1 << 20
+    /// Initrds larger than this are reported, not listed.
+    var initrdLimit: Int64 = 512 << 20
+
+    /// Mounts the root read-only, reads everything the checks need, unmounts.
+    func read(_ root: GuestRoot) throws -> GuestFacts {
+        try root.mount(on: handle, writable: false)
+        defer { try? handle.unmountAll() }
+        var facts = GuestFacts(os: root.os)
+
+        var paths = GuestPaths.fixedFiles
+        for pattern in GuestPaths.globbedFiles { paths += try handle.glob(pattern) }
+        for directory in GuestPaths.sysctlDirectories where try handle.isDirectory(directory) {
+            paths += try handle.list(directory).filter { $0.hasSuffix(".conf") }.sorted().map { "\(directory)/\($0)" }
+        }
+        for path in paths { facts.files[path] = try file(path) }
+
+        facts.kernels = try installedKernels()
+        for kernel in facts.kernels {
+            for family in [KdumpFamily.el6, .el7] {
+                let path = GuestPaths.kdumpInitrd(kernel: kernel, family: family)
+                if let initrd = try kdumpInitrd(path) { facts.kdumpInitrds[path] = initrd }
+            }
+        }
+        facts.mkdumprdPath = try GuestPaths.mkdumprdCandidates.first { try handle.isFile($0, followSymlinks: true) }
+        for pattern in GuestPaths.serviceLinkGlobs {
+            facts.serviceLinks += try handle.glob(pattern)
+        }
+        return facts
+    }
+
+    /// One file, classified without trusting it: resolved inside the guest, size checked before
+    /// reading, devices and directories not read.
+    func file(_ path: String) throws -> GuestFile {
+        guard let status = try? handle.lstat(path) else { return GuestFile(path: path, state: .missing) }
+        var resolved: String?
+        var target = status
+        if status.isSymlink {
+            guard let real = try? handle.realpath(path) else {
+                return GuestFile(path: path, state: .missing)  // dangling or looping link
+            }
+            resolved = real
+            if real == "/dev/null" { return GuestFile(path: path, resolvedPath: real, state: .masked) }
+            guard let realStatus = try? handle.lstat(real) else { return GuestFile(path: path, resolvedPath: real, state: .missing) }
+            target = realStatus
+        }
+        guard target.isRegularFile else { return GuestFile(path: path, resolvedPath: resolved, state: .notRegular, mtime: target.mtimeSeconds) }
+        guard target.size <= configFileLimit else {
+            return GuestFile(path: path, resolvedPath: resolved, state: .tooLarge(size: target.size), mtime: target.mtimeSeconds)
+        }
+        let bytes = try handle.readFile(resolved ?? path)
+        return GuestFile(path: path, resolvedPath: resolved, state: .read(bytes: bytes), mtime: target.mtimeSeconds)
+    }
+
+    /// Kernels with both a /boot/vmlinuz-KVER and a /lib/modules/KVER directory.
+    func installedKernels() throws -> [String] {
+        guard try handle.isDirectory("/boot") else { return [] }
+        return try handle.list("/boot")
+            .filter { $0.hasPrefix("vmlinuz-") }
+            .map { String($0.dropFirst("vmlinuz-".count)) }
+            .filter { !$0.isEmpty }
+            .filter { try handle.isDirectory("/lib/modules/\($0)", followSymlinks: true) }
+            .sorted()
+    }
+
+    /// A kdump initrd and its module list; nil when the file does not exist.
+    func kdumpInitrd(_ path: String) throws -> KdumpInitrd? {
+        guard let status = try? handle.lstat(path) else { return nil }
+        var initrd = KdumpInitrd(path: path, exists: true, mtime: status.mtimeSeconds)
+        guard status.isRegularFile else {
+            initrd.modules = .failure(InitrdReadFailure("not a regular file"))
+            return initrd
+        }
+        guard status.size <= initrdLimit else {
+            initrd.modules = .failure(InitrdReadFailure("\(status.size) bytes, larger than the \(initrdLimit >> 20) MiB kdumpbake reads"))
+            return initrd
+        }
+        initrd.modules = Result { try listModules(path) }.mapError { InitrdReadFailure("\($0)") }
+        return initrd
+    }
+
+    /// Copies the initrd to a private host temp file (never mounted, never executed) and reads
+    /// its cpio archives in Swift: libguestfs's own initrd_list knows gzip and one archive only.
+    private func listModules(_ path: String) throws -> [String] {
+        let directory = try HostTemporaryDirectory(prefix: "kdumpbake-initrd")
+        let hostCopy = directory.path + "/initrd.img"
+        try handle.download(path, toHostFile: hostCopy)
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: hostCopy)))
+        return try InitrdReader.fileList(bytes).modules
+    }
+}
+
+/// A private (0700) temporary directory on the host, removed when the value is released.
+final class HostTemporaryDirectory {
+    let path: String
+
+    init(prefix: String) throws {
+        var template = Array((NSTemporaryDirectory() + "\(prefix).XXXXXX").utf8CString)
+        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+            throw DiskImageError(path: NSTemporaryDirectory(), message: "cannot create a temporary directory: \(String(cString: strerror(errno)))")
+        }
+        path = String(cString: made)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}

@@ -1,0 +1,35 @@
+/// Where kdumpbake looks in a guest. One list for every family: reading a file that a family
+/// does not use costs one call, and keeps the facts independent of which profile is chosen.
+public enum GuestPaths {
+    public static let kdumpConf = "/etc/kdump.conf"
+    public static let sysconfigKdump = "/etc/sysconfig/kdump"
+    public static let sysctlConf = "/etc/sysctl.conf"
+    public static let grubLegacy = ["/boot/grub/grub.conf", "/boot/grub/menu.lst"]
+    public static let defaultGrub = "/etc/default/grub"
+    public static let grub2Config = "/boot/grub2/grub.cfg"
+    public static let grub2Env = "/boot/grub2/grubenv"
+    public static let fixedFiles = [kdumpConf, sysconfigKdump, sysctlConf, defaultGrub, grub2Config, grub2Env] + grubLegacy
+
+    /// Globs expanded in the guest; every match is read.
+    public static let globbedFiles = [
+        "/boot/loader/entries/*.conf",
+        "/boot/efi/EFI/*/grub.cfg",
+        "/boot/efi/EFI/*/grubenv",
+    ]
+
+    /// Where systemd-sysctl looks (el7+); el6 reads /etc/sysctl.conf only.
+    public static let sysctlDirectories = ["/etc/sysctl.d", "/run/sysctl.d", "/usr/local/lib/sysctl.d", "/usr/lib/sysctl.d", "/lib/sysctl.d"]
+
+    public static let mkdumprdCandidates = ["/sbin/mkdumprd", "/usr/sbin/mkdumprd"]
+
+    /// SysV runlevel links (el6) and the systemd wants link (el7+) that enable kdump at boot.
+    public static let serviceLinkGlobs = [
+        "/etc/rc.d/rc3.d/S*kdump", "/etc/rc.d/rc5.d/S*kdump",
+        "/etc/systemd/system/multi-user.target.wants/kdump.service",
+    ]
+
+    /// The kdump initrd of a kernel: el6 `initrd-KVERkdump.img`, el7+ `initramfs-KVERkdump.img`.
+    public static func kdumpInitrd(kernel: String, family: KdumpFamily) -> String {
+        family == .el6 ? "/boot/initrd-\(kernel)kdump.img" : "/boot/initramfs-\(kernel)kdump.img"
+    }
+}

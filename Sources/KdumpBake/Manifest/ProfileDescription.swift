@@ -1,0 +1,31 @@
+/// A profile in words, for `kdumpbake profiles`.
+public enum ProfileDescription {
+    public static func render(_ profile: Profile) -> String {
+        let v = profile.values
+        var lines = ["\(profile.name)\(profile.optIn ? " (opt-in: use --profile \(profile.name))" : "")"]
+        if !profile.description.isEmpty { lines.append("  \(profile.description)") }
+        lines.append("  matches:  \(profile.match.distros.joined(separator: ", ")) \(profile.match.versions.text)\(profile.match.architectures.isEmpty ? "" : " on \(profile.match.architectures.joined(separator: ", "))")")
+        lines.append("  family:   \(profile.family.rawValue); kdump initrd \(profile.initrd.rawValue) for \(profile.kernels.rawValue) kernel(s)")
+        if let panic = v.panicTimeout { lines.append("  kernel.panic = \(v.panicTimeoutPolicy == .positive ? "> 0" : String(panic))") }
+        if let path = v.dumpPath { lines.append("  path \(path)") }
+        if let collector = v.coreCollector { lines.append("  core_collector \(collector)") }
+        if !v.extraModules.isEmpty { lines.append("  extra_modules \(v.extraModules.joined(separator: " "))") }
+        if !v.addDrivers.isEmpty { lines.append("  dracut_args --add-drivers \"\(v.addDrivers.joined(separator: " "))\"") }
+        if !v.blacklist.isEmpty {
+            lines.append(profile.family == .el6 ? "  blacklist \(v.blacklist.joined(separator: " "))"
+                                                : "  rd.driver.blacklist=\(v.blacklist.joined(separator: ",")) (KDUMP_COMMANDLINE_APPEND)")
+        }
+        for (module, option) in v.moduleOptions.sorted(by: { $0.key < $1.key }) {
+            lines.append(profile.family == .el6 ? "  options \(module) \(option)" : "  \(module).\(option) (KDUMP_COMMANDLINE_APPEND)")
+        }
+        if let timeout = v.diskTimeout { lines.append("  disk_timeout \(timeout)") }
+        if !v.commandlineAppend.isEmpty { lines.append("  KDUMP_COMMANDLINE_APPEND += \(v.commandlineAppend.joined(separator: " "))") }
+        if let crash = v.crashkernel { lines.append("  crashkernel=\(crash == "any" ? "<any>" : crash) on the default kernel") }
+        if v.enableService == true { lines.append("  kdump service enabled at boot") }
+        let initrd = v.requiredInitrdModules
+        if !initrd.isEmpty || !v.blacklist.isEmpty {
+            lines.append("  kdump initrd: contains \(initrd.isEmpty ? "-" : initrd.joined(separator: " ")); lacks \(v.blacklist.isEmpty ? "-" : v.blacklist.joined(separator: " "))")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

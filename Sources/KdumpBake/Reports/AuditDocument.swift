@@ -1,0 +1,38 @@
+import Foundation
+
+/// The JSON report: `{tool, version, images: [...], summary}` (documented in the README).
+public struct AuditDocument: Encodable, Sendable {
+    public struct Summary: Encodable, Sendable, Equatable {
+        public var images: Int
+        public var compliant: Int
+        public var nonCompliant: Int
+        /// Images that could not be (fully) audited: some finding is `error`.
+        public var errors: Int
+
+        enum CodingKeys: String, CodingKey { case images, compliant, nonCompliant = "non_compliant", errors }
+    }
+
+    public var tool = "kdumpbake"
+    public var version = KdumpBakeVersion.current
+    public var images: [ImageReport]
+    public var summary: Summary
+
+    public init(images: [ImageReport]) {
+        self.images = images
+        summary = Summary(images: images.count, compliant: images.filter(\.compliant).count,
+                          nonCompliant: images.filter { !$0.compliant }.count, errors: images.filter(\.hasErrors).count)
+    }
+
+    /// 0 every image compliant, 1 some non-compliant, 2 some image could not be audited.
+    public var exitCode: Int32 {
+        if summary.errors > 0 { return 2 }
+        return summary.nonCompliant > 0 ? 1 : 0
+    }
+
+    public func json() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(self)) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}

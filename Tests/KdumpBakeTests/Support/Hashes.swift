@@ -1,0 +1,56 @@
+import Foundation
+
+/// What "byte-identical" means in these tests: same SHA-256 of the whole file and same mtime.
+struct FileFingerprint: Equatable, CustomStringConvertible {
+    let sha256: String
+    let mtime: Date
+    let size: UInt64
+
+    init(_ path: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
+        process.arguments = [path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        sha256 = String(decoding: output, as: UTF8.self).split(separator: " ").first.map(String.init) ?? ""
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        mtime = attributes[.modificationDate] as? Date ?? .distantPast
+        size = (attributes[.size] as? NSNumber)?.uint64Value ?? 0
+    }
+
+    var description: String { "\(sha256) \(size) bytes, mtime \(mtime.timeIntervalSince1970)" }
+}
+
+/// Runs the built kdumpbake binary (next to the test bundle) and captures its output.
+struct CLIRun {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+
+    static var binary: String {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("kdumpbake").path
+    }
+
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> CLIRun {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // Read both pipes concurrently so neither fills up and blocks the child.
+        nonisolated(unsafe) var errData = Data()
+        let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
+        reader.start()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        while !reader.isFinished { Thread.sleep(forTimeInterval: 0.01) }
+        return CLIRun(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                      stderr: String(decoding: errData, as: UTF8.self))
+    }
+}
