@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
     ],
     targets: [
         // The only C in the project: libguestfs's header plus a shim for what Swift cannot import.
@@ -22,12 +23,21 @@ let package = Package(
         // A typed, documented Swift binding of the libguestfs calls kdumpbake needs.
         .target(name: "Guestfs", dependencies: ["CGuestfs"]),
         // The core: pure logic (manifest, checks, plans) plus the two places that touch the appliance.
-        .target(name: "KdumpBake", dependencies: ["Guestfs", "DefaultTemplates", "Yams"]),
+        .target(
+            name: "KdumpBake",
+            dependencies: ["Guestfs", "DefaultTemplates", "Yams", .product(name: "Mustache", package: "swift-mustache")]
+        ),
         // The built-in manifest and templates: files under Templates/, embedded into the binary.
         .target(
             name: "DefaultTemplates",
             path: "Templates",
-            resources: [.embedInCode("manifest.yaml")]
+            resources: [
+                .embedInCode("manifest.yaml"),
+                .embedInCode("kdump-el6.conf.mustache"),
+                .embedInCode("kdump-el7.conf.mustache"),
+                .embedInCode("sysctl-panic.conf.mustache"),
+                .embedInCode("sysconfig-kdump.mustache"),
+            ]
         ),
         // The command-line tool: one file per subcommand, thin.
         .executableTarget(
@@ -39,6 +49,8 @@ let package = Package(
         ),
         // Builds CentOS look-alike test images from scratch with host tools (and the appliance for xfs).
         .target(name: "TestImages", path: "Tests/TestImages"),
+        // Prints a test image's path for scripts (benchmarks): swift run kdumpbake-testimage centos64 vhd
+        .executableTarget(name: "kdumpbake-testimage", dependencies: ["TestImages"], path: "Tests/TestImageTool"),
         .testTarget(name: "GuestfsTests", dependencies: ["Guestfs", "TestImages"]),
         .testTarget(name: "KdumpBakeTests", dependencies: ["KdumpBake", "Guestfs", "TestImages"]),
     ]

@@ -12,7 +12,16 @@ public final class HypervisorWatchdog: Sendable {
     private let state = Mutex(Outcome.pending)
 
     /// Arms the watchdog. `commandLineToken` must appear verbatim in the target's /proc cmdline.
-    public init(commandLineToken: String, after timeout: Duration) {
+    public convenience init(commandLineToken: String, after timeout: Duration) {
+        self.init(after: timeout) { Self.killProcesses(withCommandLineToken: commandLineToken) }
+    }
+
+    /// Arms the watchdog for a known process, e.g. a running appliance (`hypervisorPID()`).
+    public convenience init(pid: Int32, after timeout: Duration) {
+        self.init(after: timeout) { _ = kill(pid, SIGKILL) }
+    }
+
+    private init(after timeout: Duration, kill: @escaping @Sendable () -> Void) {
         let deadline = DispatchTime.now() + .nanoseconds(Int(timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000))
         DispatchQueue.global().asyncAfter(deadline: deadline) { [self] in
             let fire = state.withLock { outcome -> Bool in
@@ -20,7 +29,7 @@ public final class HypervisorWatchdog: Sendable {
                 outcome = .fired
                 return true
             }
-            if fire { Self.killProcesses(withCommandLineToken: commandLineToken) }
+            if fire { kill() }
         }
     }
 

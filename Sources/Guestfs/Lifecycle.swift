@@ -20,6 +20,7 @@ extension GuestfsHandle {
             if !causes.isEmpty { error.message = "launch: " + causes.joined(separator: "; ") }
             throw error
         }
+        guard !readOnlyDriveIndices.isEmpty else { return }
         let devices = try checkList("list_devices", guestfs_list_devices(raw))
         for index in readOnlyDriveIndices where index < devices.count {
             try check("blockdev_setro", guestfs_blockdev_setro(raw, devices[index]))

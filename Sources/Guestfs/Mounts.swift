@@ -27,6 +27,12 @@ extension GuestfsHandle {
         try checkList("list_devices", guestfs_list_devices(raw))
     }
 
+    /// The filesystem type on a device or partition (`guestfs_vfs_type`): `ext4`, `xfs`,
+    /// `LVM2_member`, `swap`, or empty when blkid finds nothing.
+    public func filesystemType(_ device: String) throws -> String {
+        try checkString("vfs_type", guestfs_vfs_type(raw, device))
+    }
+
     /// A filesystem's UUID (`guestfs_vfs_uuid`); empty when it has none.
     public func filesystemUUID(_ device: String) throws -> String {
         try checkString("vfs_uuid", guestfs_vfs_uuid(raw, device))

@@ -57,7 +57,7 @@ struct GuestFactsReader {
         guard target.size <= configFileLimit else {
             return GuestFile(path: path, resolvedPath: resolved, state: .tooLarge(size: target.size), mtime: target.mtimeSeconds)
         }
-        let bytes = try handle.readFile(resolved ?? path)
+        let bytes = try handle.pread(resolved ?? path, count: Int(target.size))
         return GuestFile(path: path, resolvedPath: resolved, state: .read(bytes: bytes), mtime: target.mtimeSeconds)
     }
 

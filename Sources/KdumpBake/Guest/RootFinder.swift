@@ -13,7 +13,7 @@ enum RootFinder {
 
     static func findRoots(on handle: GuestfsHandle) throws -> [GuestRoot] {
         let devices = try handle.listDevices()
-        let filesystems = try handle.listFilesystems()
+        let filesystems = try candidateFilesystems(handle, devices: devices)
         var identities = FilesystemIdentities(handle: handle)
         var roots: [GuestRoot] = []
         for (device, type) in filesystems where rootFilesystemTypes.contains(type) {
@@ -47,6 +47,21 @@ enum RootFinder {
         return roots
     }
 
+    /// Filesystems on the drives' partitions, by blkid: much cheaper than `list_filesystems`
+    /// (~4.5 s under TCG, mostly LVM and md scanning). When a partition is an LVM physical volume,
+    /// the full `list_filesystems` is used, so logical volumes are found too.
+    static func candidateFilesystems(_ handle: GuestfsHandle, devices: [String]) throws -> [(device: String, type: String)] {
+        let partitions = try handle.listPartitions()
+        let unpartitioned = devices.filter { device in !partitions.contains { $0.hasPrefix(device) } }
+        var found: [(device: String, type: String)] = []
+        for device in partitions + unpartitioned {
+            let type = (try? handle.filesystemType(device)) ?? ""
+            if type == "LVM2_member" { return try handle.listFilesystems() }
+            if !type.isEmpty { found.append((device, type)) }
+        }
+        return found
+    }
+
     /// The drive a device lives on: `/dev/sdb2` → 1 when the devices are `[/dev/sda, /dev/sdb]`.
     static func driveIndex(of device: String, devices: [String]) -> Int? {
         devices.enumerated()
@@ -59,8 +74,9 @@ enum RootFinder {
     static func readSmall(_ handle: GuestfsHandle, _ path: String) throws -> String? {
         guard try handle.isFile(path, followSymlinks: true) else { return nil }
         let resolved = try handle.realpath(path)
-        guard try handle.lstat(resolved).size <= smallFileLimit else { return nil }
-        return String(decoding: try handle.readFile(resolved), as: UTF8.self)
+        let size = try handle.lstat(resolved).size
+        guard size <= smallFileLimit else { return nil }
+        return String(decoding: try handle.pread(resolved, count: Int(size)), as: UTF8.self)
     }
 }
 
