@@ -21,7 +21,12 @@ enum KdumpConfigCheck {
     /// Directives the family's kdump service refuses: fatal on el7+ (the service does not start).
     private static func checkRejected(_ conf: KdumpConf, _ context: CheckContext, _ problems: inout ProblemList) {
         let fatal = KdumpConf.fatalDirectives(context.family)
-        for directive in conf.rejectedDirectives(for: context.family) {
+        // el6's mkdumprd also aborts on a directive it does not know ("Unknown parameter", exit 1),
+        // so no kdump initrd is built; `rejectedDirectives` only models el7+'s kdumpctl.
+        let rejected = context.family == .el6
+            ? conf.directives.filter { !KdumpConf.knownDirectives(.el6).contains($0.name) }
+            : conf.rejectedDirectives(for: context.family)
+        for directive in rejected {
             if fatal.contains(directive.name) {
                 problems.fail("line \(directive.line): '\(directive.name)' is fatal on \(context.family.rawValue): kdumpctl stops with \"Deprecated kdump config option: \(directive.name)\" and kdump never starts")
             } else {

@@ -1,0 +1,132 @@
+/// Decides the plan for one guest: a pure function of its facts, its profile and the templates.
+public struct PatchPlanner {
+    public var templates: TemplateSet
+
+    public init(templates: TemplateSet) { self.templates = templates }
+
+    /// The sysctl.d file el7+ guests get: sorts after CentOS's 99-sysctl.conf, so it wins.
+    public static let sysctlDropIn = "/etc/sysctl.d/99-zz-kdumpbake.conf"
+
+    public func plan(facts: GuestFacts, profile: Profile) throws -> PatchPlan {
+        let context = CheckContext(facts: facts, profile: profile)
+        guard let mkdumprd = facts.mkdumprdPath, facts.files[GuestPaths.kdumpConf]?.bytes != nil else {
+            throw PatchError.notPatchable(facts.files[GuestPaths.kdumpConf]?.problem.map { "kexec-tools is not usable: \($0)" }
+                ?? "kexec-tools is not installed (no mkdumprd, no \(GuestPaths.kdumpConf)); install it in the image first")
+        }
+        var plan = PatchPlan()
+        try planKdumpConf(context, &plan)
+        try planSysctl(context, &plan)
+        try planSysconfig(context, &plan)
+        planService(context, &plan)
+        planInitrds(context, mkdumprd: mkdumprd, configChanged: !plan.fileChanges.isEmpty, &plan)
+        return plan
+    }
+
+    private func planKdumpConf(_ context: CheckContext, _ plan: inout PatchPlan) throws {
+        let template = context.family == .el6 ? "kdump-el6.conf.mustache" : "kdump-el7.conf.mustache"
+        let rendered = try TemplateRenderer.render(template, templates: templates, variables: .forProfile(context.profile))
+        try addChange(GuestPaths.kdumpConf, .replace, Array(rendered.utf8), context, &plan)
+    }
+
+    private func planSysctl(_ context: CheckContext, _ plan: inout PatchPlan) throws {
+        guard context.values.panicTimeout != nil else { return }
+        let rendered = try TemplateRenderer.render("sysctl-panic.conf.mustache", templates: templates, variables: .forProfile(context.profile))
+        if context.family == .el6 {
+            let block = ManagedBlock(lines: rendered.split(separator: "\n").map(String.init), keys: ["kernel.panic"], syntax: .sysctl)
+            try addManagedBlock(GuestPaths.sysctlConf, block, context, &plan)
+        } else {
+            try addChange(Self.sysctlDropIn, .replace, Array(rendered.utf8), context, &plan)
+        }
+    }
+
+    /// KDUMP_COMMANDLINE_APPEND keeps the guest's parameters and gains the profile's.
+    private func planSysconfig(_ context: CheckContext, _ plan: inout PatchPlan) throws {
+        let required = KdumpConfigCheck.requiredCommandLine(context)
+        guard !required.parameters.isEmpty || !required.blacklist.isEmpty else { return }
+        let existing = context.facts.text(GuestPaths.sysconfigKdump).flatMap { ShellAssignments.parse($0).value("KDUMP_COMMANDLINE_APPEND") } ?? ""
+        let merged = CommandLineMerge.merge(existing: existing, parameters: required.parameters, blacklist: required.blacklist)
+        let rendered = try TemplateRenderer.render("sysconfig-kdump.mustache", templates: templates,
+                                                   variables: .forProfile(context.profile, commandLine: merged))
+        let block = ManagedBlock(lines: rendered.split(separator: "\n").map(String.init), keys: ["KDUMP_COMMANDLINE_APPEND"], syntax: .shell)
+        try addManagedBlock(GuestPaths.sysconfigKdump, block, context, &plan)
+    }
+
+    private func planService(_ context: CheckContext, _ plan: inout PatchPlan) {
+        guard context.values.enableService == true, KdumpServiceCheck.run(context).status == .fail else { return }
+        if context.family == .el6 {
+            for level in [3, 5] where !context.facts.serviceLinks.contains(where: { $0.hasPrefix("/etc/rc.d/rc\(level).d/S") }) {
+                plan.serviceLinks.append(ServiceLink(link: "/etc/rc.d/rc\(level).d/S26kdump", target: "../init.d/kdump"))
+            }
+        } else {
+            plan.serviceLinks.append(ServiceLink(link: GuestPaths.serviceLinkGlobs.last!, target: "/usr/lib/systemd/system/kdump.service"))
+        }
+    }
+
+    private func planInitrds(_ context: CheckContext, mkdumprd: String, configChanged: Bool, _ plan: inout PatchPlan) {
+        let modulesOK = KdumpInitrdCheck.modules(context).status == .pass
+        let presenceOK = KdumpInitrdCheck.presence(context).status == .pass
+        for kernel in context.selectedKernels {
+            let path = GuestPaths.kdumpInitrd(kernel: kernel, family: context.family)
+            switch context.profile.initrd {
+            case .keep:
+                continue
+            case .invalidate:
+                if context.facts.kdumpInitrds[path] != nil { plan.initrdRemovals.append(path) }
+            case .rebuild:
+                if !configChanged, modulesOK, presenceOK, context.facts.kdumpInitrds[path] != nil {
+                    plan.initrdsUpToDate.append(kernel)
+                    continue
+                }
+                let flags = context.family == .el6 ? ["-d", "-f"] : ["-f"]
+                plan.initrdRebuilds.append(InitrdRebuild(kernel: kernel, initrdPath: path, arguments: [mkdumprd] + flags + [path, kernel]))
+            }
+        }
+    }
+
+    private func addManagedBlock(_ path: String, _ block: ManagedBlock, _ context: CheckContext, _ plan: inout PatchPlan) throws {
+        let current = try usableContents(path, context)
+        do {
+            try addChange(path, .managedBlock, try block.apply(to: current ?? []), context, &plan)
+        } catch let error as ManagedBlockError {
+            throw PatchError.notPatchable("\(path): \(error)")
+        }
+    }
+
+    /// Records a change unless the file already has exactly these bytes.
+    private func addChange(_ path: String, _ strategy: FileChange.Strategy, _ bytes: [UInt8], _ context: CheckContext, _ plan: inout PatchPlan) throws {
+        let current = try usableContents(path, context)
+        guard current != bytes else { return }
+        let file = context.facts.files[path]
+        plan.fileChanges.append(FileChange(path: path, writePath: file?.resolvedPath ?? path, strategy: strategy, old: current, new: bytes))
+    }
+
+    /// The current bytes of a file the plan may rewrite; refuses files that are not regular
+    /// (a kdump.conf linking to /dev/zero), too large, or masked, rather than write through them.
+    private func usableContents(_ path: String, _ context: CheckContext) throws -> [UInt8]? {
+        guard let file = context.facts.files[path] else { return nil }
+        switch file.state {
+        case .read(let bytes): return bytes
+        case .missing: return nil
+        case .masked, .notRegular, .tooLarge: throw PatchError.notPatchable(file.problem ?? path)
+        }
+    }
+}
+
+/// Why an image was not patched.
+public enum PatchError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The guest cannot be patched as it is (no kexec-tools, a hostile configuration file…).
+    case notPatchable(String)
+    /// A step failed; nothing was committed.
+    case stepFailed(String)
+    /// The patched guest did not pass the audit; nothing was committed.
+    case verificationFailed([Finding])
+
+    public var description: String {
+        switch self {
+        case .notPatchable(let reason): reason
+        case .stepFailed(let reason): reason
+        case .verificationFailed(let findings):
+            "verification failed: " + findings.map { "\($0.check): \($0.message)" }.joined(separator: "; ")
+        }
+    }
+}

@@ -1,0 +1,164 @@
+import Foundation
+import Guestfs
+
+/// Patches images one at a time, each all-or-nothing (see `PatchTransaction`).
+public enum PatchRunner {
+    public static func patch(_ paths: [String], options: PatchOptions, log: @escaping (String) -> Void = { _ in }) -> [PatchReport] {
+        paths.map { path in
+            let started = ContinuousClock.now
+            let name = (path as NSString).lastPathComponent
+            let progress: (String) -> Void = { line in
+                let elapsed = ContinuousClock.now - started
+                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                log(String(format: "[%6.1f] %@: %@", seconds, name, line))
+            }
+            return PatchTransaction(path: path, options: options, log: progress).run()
+        }
+    }
+
+    /// 0 all patched, compliant or skipped; 1 some image failed; 2 some input error.
+    public static func exitCode(_ reports: [PatchReport]) -> Int32 {
+        if reports.contains(where: { $0.status == .invalid }) { return 2 }
+        return reports.contains { $0.status == .failed } ? 1 : 0
+    }
+}
+
+/// One image's patch. Nothing is written to the image until every step and the verifying audit
+/// have succeeded on a qcow2 overlay backed by it; then the overlay is committed into the image
+/// (`--in-place`) or converted into a new file that is renamed into place (`--output`).
+/// Any failure before that point discards the overlay: the image is byte-identical.
+struct PatchTransaction {
+    let path: String
+    let options: PatchOptions
+    let log: (String) -> Void
+
+    func run() -> PatchReport {
+        do {
+            return try patch()
+        } catch let error as PatchError {
+            switch error {
+            case .notPatchable(let reason): return PatchReport(path: path, status: .invalid, message: "\(path): \(reason); image untouched")
+            case .stepFailed, .verificationFailed:
+                var report = PatchReport(path: path, status: .failed, message: "\(path): \(error); image untouched")
+                if case .verificationFailed(let findings) = error { report.findings = findings }
+                return report
+            }
+        } catch let error as DiskImageError {
+            return PatchReport(path: path, status: .invalid, message: "\(error)")
+        } catch {
+            return PatchReport(path: path, status: .failed, message: "\(path): \(error); image untouched")
+        }
+    }
+
+    private func patch() throws -> PatchReport {
+        let lock = try ImageLock(path: path, mode: options.dryRun ? .shared : .exclusive)
+        defer { withExtendedLifetime(lock) {} }
+        let format = try DiskImageFormat.detect(path: path)
+        let output = try outputPath()
+        let work = try HostTemporaryDirectory(prefix: "kdumpbake-patch")
+        let overlay = work.path + "/overlay.qcow2"
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+
+        log("opening (\(format.rawValue))")
+        if !options.dryRun { try QemuImg.createOverlay(overlay, backing: absolute, format: format) }
+        let handle = try ApplianceLauncher.launch(policy: options.launchPolicy, log: log) { handle in
+            if options.dryRun {
+                try handle.addDrive(absolute, DriveOptions(format: format.qemuName, readonly: true))
+            } else {
+                try handle.addDrive(overlay, DriveOptions(format: "qcow2", readonly: false))
+            }
+        }
+        let guest = try GuestSession(handle: handle, path: path, options: options)
+        guard let profile = guest.profile else {
+            return PatchReport(path: path, status: .skipped, message: "\(path): \(guest.selection.message); skipped (unmatched: skip)")
+        }
+        var report = PatchReport(path: path, output: options.dryRun ? nil : output, status: .patched, message: "", profile: profile.name)
+
+        log("checking against profile \(profile.name)")
+        let before = GuestChecks.run(CheckContext(facts: try guest.facts(), profile: profile))
+        if !before.contains(where: { $0.status.breaksCompliance }) {
+            report.status = .alreadyCompliant
+            report.output = nil
+            report.findings = before
+            report.message = "\(path): already compliant with \(profile.name); nothing written"
+            return report
+        }
+        let plan = try PatchPlanner(templates: options.templates).plan(facts: try guest.facts(), profile: profile)
+        report.changes = plan.descriptions
+        if options.dryRun {
+            report.status = .wouldPatch
+            report.diff = plan.diff
+            report.output = nil
+            report.message = "\(path): dry run, \(plan.fileChanges.count) file(s) and \(plan.initrdRebuilds.count) initrd rebuild(s) planned; nothing written"
+            return report
+        }
+
+        try guest.root.mount(on: handle, writable: true)
+        var applier = PlanApplier(handle: handle, log: log)
+        applier.rebuildTimeout = options.rebuildTimeout
+        report.notes = try applier.apply(plan).messages
+        try handle.unmountAll()
+
+        log("verifying")
+        let after = GuestChecks.run(CheckContext(facts: try guest.rereadFacts(), profile: profile))
+        report.findings = after
+        let failures = after.filter { $0.status.breaksCompliance }
+        guard failures.isEmpty else { throw PatchError.verificationFailed(failures) }
+        try handle.shutdown()  // flushes the overlay; a write-back error surfaces here
+
+        log(output == path ? "committing into the image" : "writing \(output)")
+        try land(overlay: overlay, format: format, output: output)
+        report.message = "\(path): patched with \(profile.name) and verified" + (output == path ? "" : "; written to \(output)")
+        return report
+    }
+
+    /// The destination file: the image itself, or DIR/NAME (never the input).
+    private func outputPath() throws -> String {
+        guard case .directory(let directory) = options.destination else { return path }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw DiskImageError(path: directory, message: "output directory does not exist")
+        }
+        guard access(directory, W_OK) == 0 else { throw DiskImageError(path: directory, message: "output directory is not writable") }
+        let output = (directory as NSString).appendingPathComponent((path as NSString).lastPathComponent)
+        if URL(fileURLWithPath: output).standardizedFileURL.resolvingSymlinksInPath() == URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath() {
+            throw DiskImageError(path: output, message: "--output would overwrite the input image; use --in-place for that")
+        }
+        return output
+    }
+
+    /// The only step that writes the user's files. `--output`: convert into a hidden partial file
+    /// in the same directory, fsync, rename (atomic). `--in-place`: `qemu-img commit` (not atomic:
+    /// the README documents the window).
+    private func land(overlay: String, format: DiskImageFormat, output: String) throws {
+        if output == path {
+            try QemuImg.commit(overlay)
+        } else {
+            let partial = ((output as NSString).deletingLastPathComponent as NSString)
+                .appendingPathComponent(".\((output as NSString).lastPathComponent).kdumpbake-partial")
+            do {
+                try QemuImg.convert(overlay, to: partial, format: format)
+                try HostFile.fsync(partial)
+                guard rename(partial, output) == 0 else { throw DiskImageError(path: output, errno: errno) }
+            } catch {
+                try? FileManager.default.removeItem(atPath: partial)
+                throw PatchError.stepFailed("writing \(output) failed: \(error)")
+            }
+        }
+        if format == .vhd {
+            let footer = try VHDFooter.read(path: output)
+            guard footer.checksumIsValid, footer.diskType == .fixed || footer.diskType == .dynamic else {
+                throw PatchError.stepFailed("\(output): the VHD footer is not valid after writing")
+            }
+        }
+    }
+}
+
+enum HostFile {
+    static func fsync(_ path: String) throws {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw DiskImageError(path: path, errno: errno) }
+        defer { close(descriptor) }
+        guard Glibc.fsync(descriptor) == 0 else { throw DiskImageError(path: path, errno: errno) }
+    }
+}
