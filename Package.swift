@@ -44,6 +44,7 @@ let package = Package(
             name: "kdumpbake",
             dependencies: [
                 "KdumpBake",
+                "TestImages",  // `kdumpbake demo` builds its sample image with the test image builder
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -25,7 +25,7 @@ public struct PatchReport: Encodable, Sendable {
     public var profile: String?
     /// Files written (with their strategy) and guest commands run, in order.
     public var changes: [String] = []
-    /// Dry run: unified diffs of every file the patch would write.
+    /// Unified diffs of every file the patch writes (or, in a dry run, would write).
     public var diff: String?
     public var notes: [String] = []
     /// The verifying audit after patching (or the audit that found the image compliant).

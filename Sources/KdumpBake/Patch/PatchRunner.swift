@@ -85,9 +85,9 @@ struct PatchTransaction {
         }
         let plan = try PatchPlanner(templates: options.templates).plan(facts: try guest.facts(), profile: profile)
         report.changes = plan.descriptions
+        report.diff = plan.diff
         if options.dryRun {
             report.status = .wouldPatch
-            report.diff = plan.diff
             report.output = nil
             report.message = "\(path): dry run, \(plan.fileChanges.count) file(s) and \(plan.initrdRebuilds.count) initrd rebuild(s) planned; nothing written"
             return report

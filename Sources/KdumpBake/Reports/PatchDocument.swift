@@ -34,7 +34,7 @@ public enum PatchTextReport {
                     out += "  \(finding.status.rawValue.uppercased()) \(finding.check): \(finding.message)\n"
                 }
             }
-            if let diff = report.diff, !diff.isEmpty { out += diff }
+            if report.status == .wouldPatch, let diff = report.diff, !diff.isEmpty { out += diff }
         }
         return out
     }
