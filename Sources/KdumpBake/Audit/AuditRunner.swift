@@ -65,11 +65,13 @@ public enum AuditRunner {
                 }
             }
             defer { try? handle.shutdown() }
-            if images.count > 1, try handle.listFilesystems().contains(where: { !$0.device.hasPrefix("/dev/sd") }) {
+            let devices = try handle.listDevices()
+            let filesystems = try RootFinder.candidateFilesystems(handle, devices: devices)
+            if images.count > 1, filesystems.contains(where: { !$0.device.hasPrefix("/dev/sd") }) {
                 log("LVM or other volume managers found: auditing the \(images.count) images in separate appliances so their volume groups cannot collide")
                 return images.flatMap { auditGuests([$0], options: options, log: log) }
             }
-            let roots = try RootFinder.findRoots(on: handle)
+            let roots = try RootFinder.findRoots(on: handle, devices: devices, filesystems: filesystems)
             var unidentified = UnidentifiedGuests(handle: handle)
             return images.enumerated().map { drive, image in
                 let onDrive = roots.filter { $0.driveIndex == drive }

@@ -13,7 +13,11 @@ enum RootFinder {
 
     static func findRoots(on handle: GuestfsHandle) throws -> [GuestRoot] {
         let devices = try handle.listDevices()
-        let filesystems = try candidateFilesystems(handle, devices: devices)
+        return try findRoots(on: handle, devices: devices, filesystems: try candidateFilesystems(handle, devices: devices))
+    }
+
+    /// As above, with the devices and filesystems already listed by the caller.
+    static func findRoots(on handle: GuestfsHandle, devices: [String], filesystems: [(device: String, type: String)]) throws -> [GuestRoot] {
         var identities = FilesystemIdentities(handle: handle)
         var roots: [GuestRoot] = []
         for (device, type) in filesystems where rootFilesystemTypes.contains(type) {
