@@ -47,4 +47,10 @@ public struct InitrdRebuild: Sendable, Equatable {
     public var kernel: String
     public var initrdPath: String
     public var arguments: [String]
+
+    public init(kernel: String, initrdPath: String, arguments: [String]) {
+        self.kernel = kernel
+        self.initrdPath = initrdPath
+        self.arguments = arguments
+    }
 }
