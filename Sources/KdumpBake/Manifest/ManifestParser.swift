@@ -70,7 +70,7 @@ private struct ManifestReader {
     }
 
     private func profile(_ cursor: YAMLCursor) -> Profile? {
-        guard let entries = cursor.mapping(allowed: ["name", "description", "family", "match", "opt_in", "values", "initrd", "kernels"]) else { return nil }
+        guard let entries = cursor.mapping(allowed: ["name", "description", "family", "match", "opt_in", "values", "initrd", "kernels", "files"]) else { return nil }
         let name = cursor.require(entries, "name")?.string()
         if let name, !name.isProfileName {
             entries["name"]?.report("\"\(name)\" is not a profile name (letters, digits, '-', '_', '.')")
@@ -81,12 +81,13 @@ private struct ManifestReader {
         let optIn = entries["opt_in"]?.bool() ?? false
         let initrd = entries["initrd"]?.choice(InitrdPolicy.self) ?? .rebuild
         let kernels = entries["kernels"]?.choice(KernelSelection.self) ?? .all
+        let files = entries["files"].map(self.files) ?? FileStrategies()
         if let family, family != .el6, let values, values.diskTimeout != nil {
             entries["values"]?.report("disk_timeout is fatal on \(family.rawValue): kdumpctl refuses to start (\"Deprecated kdump config option\")")
         }
         guard let name, let family, let match, let values else { return nil }
         return Profile(name: name, description: entries["description"]?.string() ?? "", family: family, match: match,
-                       optIn: optIn, values: values, initrd: initrd, kernels: kernels)
+                       optIn: optIn, values: values, initrd: initrd, kernels: kernels, files: files)
     }
 
     private func match(_ cursor: YAMLCursor) -> ProfileMatch? {
@@ -101,6 +102,14 @@ private struct ManifestReader {
         let arch = entries["arch"]?.stringList() ?? []
         guard let distros, !distros.isEmpty, let range else { return nil }
         return ProfileMatch(distros: distros, versions: range, architectures: arch)
+    }
+
+    private func files(_ cursor: YAMLCursor) -> FileStrategies {
+        var strategies = FileStrategies()
+        guard let entries = cursor.mapping(allowed: ["kdump_conf", "sysctl"]) else { return strategies }
+        if let choice = entries["kdump_conf"]?.choice(FileStrategies.Strategy.self) { strategies.kdumpConf = choice }
+        if let choice = entries["sysctl"]?.choice(FileStrategies.Strategy.self) { strategies.sysctl = choice }
+        return strategies
     }
 
     private func values(_ cursor: YAMLCursor) -> ProfileValues? {

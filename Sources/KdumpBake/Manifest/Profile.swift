@@ -13,9 +13,12 @@ public struct Profile: Equatable, Sendable {
     public var initrd: InitrdPolicy
     /// Which installed kernels get a kdump initrd.
     public var kernels: KernelSelection
+    /// How each configuration file is written.
+    public var files: FileStrategies
 
     public init(name: String, description: String = "", family: KdumpFamily, match: ProfileMatch, optIn: Bool = false,
-                values: ProfileValues, initrd: InitrdPolicy = .rebuild, kernels: KernelSelection = .all) {
+                values: ProfileValues, initrd: InitrdPolicy = .rebuild, kernels: KernelSelection = .all,
+                files: FileStrategies = FileStrategies()) {
         self.name = name
         self.description = description
         self.family = family
@@ -24,6 +27,29 @@ public struct Profile: Equatable, Sendable {
         self.values = values
         self.initrd = initrd
         self.kernels = kernels
+        self.files = files
+    }
+}
+
+/// How patch writes each file (`files:` in a profile).
+public struct FileStrategies: Equatable, Sendable {
+    public enum Strategy: String, Equatable, Sendable, CaseIterable {
+        /// The whole file is the rendered template.
+        case replace
+        /// A marked block holds the rendered settings; the same keys elsewhere are commented out.
+        case managedBlock = "managed-block"
+    }
+
+    /// /etc/kdump.conf: `replace` (default) or `managed-block`, which keeps other directives
+    /// (a site's dump target, kdump_post hooks) and comments out the ones the block sets.
+    public var kdumpConf: Strategy = .replace
+    /// el6 /etc/sysctl.conf: `managed-block` (default) or `replace`. On el7+ kernel.panic always
+    /// goes to its own sysctl.d file, which wins the precedence.
+    public var sysctl: Strategy = .managedBlock
+
+    public init(kdumpConf: Strategy = .replace, sysctl: Strategy = .managedBlock) {
+        self.kdumpConf = kdumpConf
+        self.sysctl = sysctl
     }
 }
 

@@ -25,15 +25,24 @@ public struct PatchPlanner {
     private func planKdumpConf(_ context: CheckContext, _ plan: inout PatchPlan) throws {
         let template = context.family == .el6 ? "kdump-el6.conf.mustache" : "kdump-el7.conf.mustache"
         let rendered = try TemplateRenderer.render(template, templates: templates, variables: .forProfile(context.profile))
-        try addChange(GuestPaths.kdumpConf, .replace, Array(rendered.utf8), context, &plan)
+        switch context.profile.files.kdumpConf {
+        case .replace:
+            try addChange(GuestPaths.kdumpConf, .replace, Array(rendered.utf8), context, &plan)
+        case .managedBlock:
+            let lines = rendered.split(separator: "\n").map(String.init)
+            let keys = Set(KdumpConf.parse(rendered).directives.map(\.name))
+            try addManagedBlock(GuestPaths.kdumpConf, ManagedBlock(lines: lines, keys: keys, syntax: .kdumpConf), context, &plan)
+        }
     }
 
     private func planSysctl(_ context: CheckContext, _ plan: inout PatchPlan) throws {
         guard context.values.panicTimeout != nil else { return }
         let rendered = try TemplateRenderer.render("sysctl-panic.conf.mustache", templates: templates, variables: .forProfile(context.profile))
-        if context.family == .el6 {
+        if context.family == .el6, context.profile.files.sysctl == .managedBlock {
             let block = ManagedBlock(lines: rendered.split(separator: "\n").map(String.init), keys: ["kernel.panic"], syntax: .sysctl)
             try addManagedBlock(GuestPaths.sysctlConf, block, context, &plan)
+        } else if context.family == .el6 {
+            try addChange(GuestPaths.sysctlConf, .replace, Array(rendered.utf8), context, &plan)
         } else {
             try addChange(Self.sysctlDropIn, .replace, Array(rendered.utf8), context, &plan)
         }

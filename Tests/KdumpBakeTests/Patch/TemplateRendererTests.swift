@@ -161,3 +161,55 @@ import Testing
         #expect(plan.initrdRebuilds.first?.arguments == ["/sbin/mkdumprd", "-f", "/boot/initramfs-2.6.32-358.el6.x86_64kdump.img", "2.6.32-358.el6.x86_64"])
     }
 }
+
+@Suite struct FileStrategyTests {
+    @Test func unknownStrategyIsAnError() throws {
+        let error = #expect(throws: ManifestErrors.self) { try Manifest.parse("""
+            version: 1
+            profiles:
+              - name: p
+                family: el6
+                match: {distro: centos, versions: "6"}
+                files: {kdump_conf: managed-block, sysctl: replace}
+              - name: q
+                family: el6
+                match: {distro: centos, versions: "6"}
+                files: {kdump_conf: rewrite}
+            """, file: "m.yaml") }
+        #expect(error?.description == "m.yaml:10: profiles[1].files.kdump_conf: \"rewrite\" is not one of replace, managed-block")
+    }
+
+    @Test func validStrategiesParseAndDefault() throws {
+        let manifest = try Manifest.parse("""
+            version: 1
+            profiles:
+              - {name: p, family: el6, match: {distro: centos, versions: "6"}, files: {kdump_conf: managed-block, sysctl: replace}}
+              - {name: q, family: el6, match: {distro: centos, versions: "6"}}
+            """, file: "m.yaml")
+        #expect(manifest.profiles[0].files == FileStrategies(kdumpConf: .managedBlock, sysctl: .replace))
+        #expect(manifest.profiles[1].files == FileStrategies(kdumpConf: .replace, sysctl: .managedBlock))
+    }
+
+    @Test func managedBlockKdumpConfKeepsTheSiteDumpTarget() throws {
+        var profile = try #require(Manifest.builtin().profile(named: "el6-hyperv"))
+        profile.files.kdumpConf = .managedBlock
+        let original = "# site settings\next4 UUID=1234\npath /srv/crash\nkdump_post /usr/local/bin/notify\n"
+        let facts = GuestFacts(
+            os: GuestOS(type: "linux", distro: "centos", version: DistroVersion(6, 4), arch: "x86_64", productName: "", root: ""),
+            files: ["/etc/kdump.conf": GuestFile(path: "/etc/kdump.conf", state: .read(bytes: Array(original.utf8)))],
+            kernels: [], mkdumprdPath: "/sbin/mkdumprd")
+        let plan = try PatchPlanner(templates: .builtin()).plan(facts: facts, profile: profile)
+        let change = try #require(plan.fileChanges.first { $0.path == "/etc/kdump.conf" })
+        #expect(change.strategy == .managedBlock)
+        let text = String(decoding: change.new, as: UTF8.self)
+        #expect(text.hasPrefix("# site settings\next4 UUID=1234\n# kdumpbake: superseded by the managed block: path /srv/crash\nkdump_post /usr/local/bin/notify\n"))
+        let conf = KdumpConf.parse(text)
+        #expect(conf.last("path")?.arguments == "/var/crash")
+        #expect(conf.last("ext4")?.arguments == "UUID=1234")
+        #expect(conf.words(of: "blacklist") == ["hv_vmbus", "hv_storvsc", "hv_utils", "hv_netvsc", "hid-hyperv"])
+        // Applying the plan's result again changes nothing.
+        var patched = facts
+        patched.files["/etc/kdump.conf"] = GuestFile(path: "/etc/kdump.conf", state: .read(bytes: change.new))
+        #expect(try PatchPlanner(templates: .builtin()).plan(facts: patched, profile: profile).fileChanges.filter { $0.path == "/etc/kdump.conf" }.isEmpty)
+    }
+}

@@ -24,6 +24,14 @@ enum AssignedKeys {
         return SysctlConf.normalizedKey(String(decoding: key, as: UTF8.self))
     }
 
+    /// The directive a kdump.conf line gives (its first word), or nil for comments and blank lines.
+    static func kdumpConfKey(_ content: ArraySlice<UInt8>) -> String? {
+        let line = ByteLines.trimmed(content)
+        guard let first = line.first, first != UInt8(ascii: "#") else { return nil }
+        let word = line.prefix { !ByteLines.isBlank($0) }
+        return word.isEmpty ? nil : String(decoding: word, as: UTF8.self)
+    }
+
     /// The variable a shell statement's first line assigns: `NAME=…` or `export NAME=…`
     /// (leading blanks allowed). `NAME` must be a shell identifier directly followed by `=`,
     /// as the shell requires (`NAME = x` runs a command named NAME).

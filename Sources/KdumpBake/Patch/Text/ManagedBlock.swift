@@ -15,6 +15,8 @@ public struct ManagedBlock: Sendable, Equatable {
         case sysctl
         /// Files sourced by shell scripts (/etc/sysconfig/kdump): `KEY=value` or `export KEY=value`.
         case shell
+        /// /etc/kdump.conf: `directive arguments…`; the key is the directive.
+        case kdumpConf
     }
 
     public static let beginMarker = "# BEGIN kdumpbake managed block: do not edit, kdumpbake rewrites it"
@@ -143,6 +145,12 @@ public struct ManagedBlock: Sendable, Equatable {
             let wanted = Set(keys.map(SysctlConf.normalizedKey))
             for segment in segments {
                 for index in segment where AssignedKeys.sysctlKey(lines[index].content).map(wanted.contains) == true {
+                    result.insert(index)
+                }
+            }
+        case .kdumpConf:
+            for segment in segments {
+                for index in segment where AssignedKeys.kdumpConfKey(lines[index].content).map(keys.contains) == true {
                     result.insert(index)
                 }
             }
