@@ -17,6 +17,7 @@ extension KdumpBakeCommand {
         enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, junit }
 
         @OptionGroup var options: ManifestOptions
+        @OptionGroup var pipeline: PipelineOptions
 
         @Option(name: .long, help: "Report format.")
         var format: Format = .text
@@ -29,10 +30,14 @@ extension KdumpBakeCommand {
 
         func run() throws {
             let manifest = try options.loadManifest()
-            let paths = try options.images(arguments: images, manifest: manifest)
+            let paths = try pipeline.select(try options.images(arguments: images, manifest: manifest))
             let reports = AuditRunner.audit(paths, options: AuditOptions(manifest: manifest, profileName: options.profile,
-                                                                          launchPolicy: options.launchPolicy), log: say)
+                                                                          launchPolicy: options.launchPolicy),
+                                            jobs: pipeline.effectiveJobs, log: say)
             let document = AuditDocument(images: reports)
+            if let directory = pipeline.report {
+                do { try ReportDirectory.write(audit: document, to: directory) } catch { say("\(error)"); throw ExitCode(2) }
+            }
             let rendered: String
             switch format {
             case .text: rendered = TextReport(colour: output == nil && isatty(STDOUT_FILENO) == 1).render(document)

@@ -36,9 +36,9 @@ struct KdumpBakeCommand: ParsableCommand {
     }
 }
 
-/// One line on stderr, prefixed with the tool's name.
-func say(_ line: String) {
-    FileHandle.standardError.write(Data("kdumpbake: \(line)\n".utf8))
+/// One line on stderr, prefixed with the tool's name; whole lines only, also from parallel jobs.
+@Sendable func say(_ line: String) {
+    LineLogger.shared.line(line)
 }
 
 /// An input error already reported to the user: exit 2, nothing more to print.

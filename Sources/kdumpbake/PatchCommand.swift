@@ -19,6 +19,7 @@ extension KdumpBakeCommand {
         enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
 
         @OptionGroup var options: ManifestOptions
+        @OptionGroup var pipeline: PipelineOptions
 
         @Flag(name: .long, help: "Patch the images themselves (after verification; see the README for the commit window).")
         var inPlace = false
@@ -42,7 +43,7 @@ extension KdumpBakeCommand {
         var images: [String] = []
 
         func validate() throws {
-            if !dryRun && inPlace == (output != nil) {
+            if !dryRun && !pipeline.list && inPlace == (output != nil) {
                 throw ValidationError("say where the result goes: --in-place or --output DIR (exactly one), or --dry-run")
             }
             if rebuildTimeout <= 0 { throw ValidationError("--rebuild-timeout must be positive") }
@@ -50,7 +51,7 @@ extension KdumpBakeCommand {
 
         func run() throws {
             let manifest = try options.loadManifest()
-            let paths = try options.images(arguments: images, manifest: manifest)
+            let paths = try pipeline.select(try options.images(arguments: images, manifest: manifest))
             let templateSet: TemplateSet
             do {
                 templateSet = try templates.map(TemplateSet.overriding(with:)) ?? .builtin()
@@ -62,7 +63,10 @@ extension KdumpBakeCommand {
                 manifest: manifest, profileName: options.profile, templates: templateSet,
                 destination: output.map { .directory($0) } ?? .inPlace, dryRun: dryRun,
                 launchPolicy: options.launchPolicy, rebuildTimeout: .seconds(rebuildTimeout))
-            let reports = PatchRunner.patch(paths, options: patchOptions, log: { say($0) })
+            let reports = PatchRunner.patch(paths, options: patchOptions, jobs: pipeline.effectiveJobs, log: say)
+            if let directory = pipeline.report {
+                do { try ReportDirectory.write(patch: reports, to: directory) } catch { say("\(error)"); throw ExitCode(2) }
+            }
             switch format {
             case .json: print(PatchDocument(reports: reports).json(), terminator: "")
             case .text: print(PatchTextReport.render(reports), terminator: "")

@@ -20,6 +20,20 @@ public struct AuditOptions: Sendable {
 /// Every image is opened read-only with its format stated, under a shared lock; nothing is
 /// written to any image, even when the audit fails half-way.
 public enum AuditRunner {
+    /// Audits with up to `jobs` appliances at once: the images are split into `jobs` contiguous
+    /// groups, each audited in one appliance, and the reports come back in input order.
+    public static func audit(_ paths: [String], options: AuditOptions, jobs: Int, log: @escaping @Sendable (String) -> Void) -> [ImageReport] {
+        let groups = Self.groups(paths, count: jobs)
+        return ParallelRunner.map(groups, jobs: jobs) { audit($0, options: options, log: log) }.flatMap { $0 }
+    }
+
+    /// Splits into at most `count` contiguous groups of nearly equal size.
+    static func groups(_ paths: [String], count: Int) -> [[String]] {
+        let count = max(1, min(count, paths.count))
+        let size = (paths.count + count - 1) / max(count, 1)
+        return stride(from: 0, to: paths.count, by: max(size, 1)).map { Array(paths[$0..<min($0 + size, paths.count)]) }
+    }
+
     public static func audit(_ paths: [String], options: AuditOptions, log: (String) -> Void = { _ in }) -> [ImageReport] {
         var reports: [ImageReport] = []
         var opened: [OpenedImage] = []

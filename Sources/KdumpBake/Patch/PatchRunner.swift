@@ -3,8 +3,8 @@ import Guestfs
 
 /// Patches images one at a time, each all-or-nothing (see `PatchTransaction`).
 public enum PatchRunner {
-    public static func patch(_ paths: [String], options: PatchOptions, log: @escaping (String) -> Void = { _ in }) -> [PatchReport] {
-        paths.map { path in
+    public static func patch(_ paths: [String], options: PatchOptions, jobs: Int = 1, log: @escaping @Sendable (String) -> Void = { _ in }) -> [PatchReport] {
+        ParallelRunner.map(paths, jobs: jobs) { path in
             let started = ContinuousClock.now
             let name = (path as NSString).lastPathComponent
             let progress: (String) -> Void = { line in

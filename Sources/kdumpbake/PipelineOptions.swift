@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import KdumpBake
+
+/// Options for running in pipelines: parallelism, fleet sharding, report files.
+struct PipelineOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Appliances to run at once (default: one per core, as memory allows).", valueName: "n"))
+    var jobs: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Take only shard K of N of the images (by path hash: stable across machines and manifest order).", valueName: "K/N"))
+    var shard: String?
+
+    @Flag(name: .long, help: "Print the selected image paths, one a line, and exit without opening them.")
+    var list = false
+
+    @Option(name: .long, help: ArgumentHelp("Write one JSON report per image and junit.xml for the run into this directory.", valueName: "dir"))
+    var report: String?
+
+    func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if let shard, Shard(parsing: shard) == nil { throw ValidationError("--shard \(shard): expected K/N with 1 <= K <= N, e.g. 2/4") }
+    }
+
+    var effectiveJobs: Int { jobs ?? ParallelRunner.defaultJobs() }
+
+    /// The images this run covers after sharding; with --list, prints them and exits 0.
+    func select(_ paths: [String]) throws -> [String] {
+        let selected = shard.flatMap(Shard.init(parsing:)).map { $0.select(paths) } ?? paths
+        if list {
+            for path in selected { print(path) }
+            throw ExitCode.success
+        }
+        return selected
+    }
+}
+
+/// Writes whole lines to stderr under a lock, so parallel jobs never interleave mid-line.
+final class LineLogger: Sendable {
+    static let shared = LineLogger()
+    private let lock = NSLock()
+
+    func line(_ text: String) {
+        lock.withLock { FileHandle.standardError.write(Data("kdumpbake: \(text)\n".utf8)) }
+    }
+}
