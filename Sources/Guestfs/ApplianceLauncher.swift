@@ -32,7 +32,7 @@ public enum ApplianceLauncher {
             }
             do {
                 return try attempt(settings: [], timeout: policy.kvmTimeout, configure: configure)
-            } catch let error as GuestfsError where error.operation == "launch" {
+            } catch let error as GuestfsError where error.operation == "launch" && !RunningAppliances.isStopping {
                 kvmKnownBroken.withLock { $0 = true }
                 log("KVM launch failed (\(firstLine(of: error.message))); retrying with TCG software emulation, which is slower. Use --tcg or LIBGUESTFS_BACKEND_SETTINGS=force_tcg to skip the KVM attempt.")
                 return try attempt(settings: ["force_tcg"], timeout: policy.tcgTimeout, configure: configure)
@@ -44,11 +44,16 @@ public enum ApplianceLauncher {
     private static func attempt(
         settings: [String], timeout: Duration, configure: (GuestfsHandle) throws -> Void
     ) throws -> GuestfsHandle {
+        if RunningAppliances.isStopping {
+            throw GuestfsError(operation: "launch", message: "launch: not started, the run is being stopped")
+        }
         let handle = try GuestfsHandle()
         try handle.setBackendSettings(settings)
         try configure(handle)
         let token = "kdumpbake.launch=\(UUID().uuidString.lowercased())"
         try handle.setAppend([handle.append, token].compactMap { $0 }.joined(separator: " "))
+        handle.applianceToken = token
+        RunningAppliances.register(token)
 
         let watchdog = HypervisorWatchdog(commandLineToken: token, after: timeout)
         do {

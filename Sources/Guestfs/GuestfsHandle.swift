@@ -27,6 +27,8 @@ public final class GuestfsHandle {
     /// first. `guestfs_last_error` keeps only the last ("guestfs_launch failed."), while the
     /// cause ("qemu-system-x86_64 killed by signal 6") came earlier.
     var launchErrors: [String] = []
+    /// The token `ApplianceLauncher` put on this appliance's kernel command line, if it launched it.
+    var applianceToken: String?
     var collectingLaunchErrors = false
 
     /// Creates a handle (`guestfs_create`) and silences libguestfs's default error printing
@@ -46,6 +48,7 @@ public final class GuestfsHandle {
 
     deinit {
         guestfs_close(raw)
+        if let applianceToken { RunningAppliances.unregister(applianceToken) }
     }
 
     // MARK: - Error plumbing used by every wrapper

@@ -20,11 +20,14 @@ struct KdumpBakeCommand: ParsableCommand {
 
     /// Runs the command; usage errors exit 2 (not ArgumentParser's 64), as every input error does.
     static func main() {
+        // SIGINT/SIGTERM stop the appliances; uncommitted images stay as they were; exit 128+signal.
+        Interruption.install(announce: say)
         do {
             var command = try parseAsRoot()
             try command.run()
+            if let status = Interruption.exitStatus { Foundation.exit(status) }
         } catch let exit as ExitCode {
-            Foundation.exit(exit.rawValue)
+            Foundation.exit(Interruption.exitStatus ?? exit.rawValue)
         } catch {
             let code = exitCode(for: error)
             if code == .validationFailure {

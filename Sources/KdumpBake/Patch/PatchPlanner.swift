@@ -129,11 +129,14 @@ public enum PatchError: Error, Equatable, Sendable, CustomStringConvertible {
     case stepFailed(String)
     /// The patched guest did not pass the audit; nothing was committed.
     case verificationFailed([Finding])
+    /// SIGINT or SIGTERM arrived before the commit; nothing was committed.
+    case interrupted(Int32)
 
     public var description: String {
         switch self {
         case .notPatchable(let reason): reason
         case .stepFailed(let reason): reason
+        case .interrupted(let number): "interrupted by signal \(number)"
         case .verificationFailed(let findings):
             "verification failed: " + findings.map { "\($0.check): \($0.message)" }.joined(separator: "; ")
         }

@@ -38,6 +38,9 @@ struct PatchTransaction {
         } catch let error as PatchError {
             switch error {
             case .notPatchable(let reason): return PatchReport(path: path, status: .invalid, message: "\(path): \(reason); image untouched")
+            case .interrupted(let number):
+                return PatchReport(path: path, status: .failed,
+                                   message: "\(path): interrupted by signal \(number) before committing; image untouched")
             case .stepFailed, .verificationFailed:
                 var report = PatchReport(path: path, status: .failed, message: "\(path): \(error); image untouched")
                 if case .verificationFailed(let findings) = error { report.findings = findings }
@@ -46,11 +49,15 @@ struct PatchTransaction {
         } catch let error as DiskImageError {
             return PatchReport(path: path, status: .invalid, message: "\(error)")
         } catch {
+            if let number = Interruption.signal {
+                return PatchReport(path: path, status: .failed, message: "\(path): interrupted by signal \(number) before committing; image untouched")
+            }
             return PatchReport(path: path, status: .failed, message: "\(path): \(error); image untouched")
         }
     }
 
     private func patch() throws -> PatchReport {
+        try Interruption.checkpoint()
         let lock = try ImageLock(path: path, mode: options.dryRun ? .shared : .exclusive)
         defer { withExtendedLifetime(lock) {} }
         let format = try DiskImageFormat.detect(path: path)
@@ -68,6 +75,7 @@ struct PatchTransaction {
                 try handle.addDrive(overlay, DriveOptions(format: "qcow2", readonly: false))
             }
         }
+        try Interruption.checkpoint()
         let guest = try GuestSession(handle: handle, path: path, options: options)
         guard let profile = guest.profile else {
             return PatchReport(path: path, status: .skipped, message: "\(path): \(guest.selection.message); skipped (unmatched: skip)")
@@ -93,6 +101,7 @@ struct PatchTransaction {
             return report
         }
 
+        try Interruption.checkpoint()
         try guest.root.mount(on: handle, writable: true)
         var applier = PlanApplier(handle: handle, log: log)
         applier.rebuildTimeout = options.rebuildTimeout
@@ -105,9 +114,10 @@ struct PatchTransaction {
         let failures = after.filter { $0.status.breaksCompliance }
         guard failures.isEmpty else { throw PatchError.verificationFailed(failures) }
         try handle.shutdown()  // flushes the overlay; a write-back error surfaces here
+        try Interruption.checkpoint()
 
         log(output == path ? "committing into the image" : "writing \(output)")
-        try land(overlay: overlay, format: format, output: output)
+        try Interruption.committing { try land(overlay: overlay, format: format, output: output) }
         report.message = "\(path): patched with \(profile.name) and verified" + (output == path ? "" : "; written to \(output)")
         return report
     }
