@@ -115,7 +115,7 @@ private struct ManifestReader {
     private func values(_ cursor: YAMLCursor) -> ProfileValues? {
         guard let entries = cursor.mapping(allowed: [
             "panic_timeout", "panic_timeout_policy", "dump_path", "core_collector", "disk_timeout", "blacklist",
-            "extra_modules", "add_drivers", "module_options", "commandline_append", "crashkernel", "enable_service",
+            "extra_modules", "add_drivers", "module_options", "commandline_append", "crashkernel", "ensure_crashkernel", "enable_service",
         ]) else { return nil }
         var values = ProfileValues()
         values.panicTimeout = entries["panic_timeout"]?.int(in: 0...86_400)
@@ -142,6 +142,10 @@ private struct ManifestReader {
             if text.isEmpty || text.contains(where: \.isWhitespace) { crash.report("\"\(text)\" is not a crashkernel= value") } else { values.crashkernel = text }
         }
         values.enableService = entries["enable_service"]?.bool()
+        values.ensureCrashkernel = entries["ensure_crashkernel"]?.bool() ?? false
+        if values.ensureCrashkernel, values.crashkernel == nil {
+            entries["ensure_crashkernel"]?.report("needs crashkernel: the value to add (or any, meaning auto)")
+        }
         if values.panicTimeoutPolicy == .exact, values.panicTimeout == 0 {
             entries["panic_timeout"]?.report("0 means never reboot after a panic; use a positive number of seconds")
         }

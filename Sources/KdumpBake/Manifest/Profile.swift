@@ -116,6 +116,9 @@ public struct ProfileValues: Equatable, Sendable {
     /// `crashkernel=` the default kernel must boot with: a value such as `auto` or `256M`,
     /// or `any` for any reservation.
     public var crashkernel: String?
+    /// patch adds `crashkernel=` to boot entries lacking it: the `crashkernel` value, or `auto`
+    /// when that is `any` (el6/el7 grub; el8+ BLS entries are not edited yet).
+    public var ensureCrashkernel = false
     /// The kdump service must be enabled at boot.
     public var enableService: Bool?
 

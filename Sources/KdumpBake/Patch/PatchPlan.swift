@@ -23,6 +23,8 @@ public struct FileChange: Sendable, Equatable {
         case replace
         /// A marked block is kept up to date; conflicting assignments elsewhere are commented out.
         case managedBlock = "managed-block"
+        /// Single lines edited in place (crashkernel= appended to boot entries), nothing else touched.
+        case lineEdit = "line-edit"
     }
 
     /// The path as the guest names it (what the diff shows).

@@ -18,6 +18,7 @@ public struct PatchPlanner {
         try planSysctl(context, &plan)
         try planSysconfig(context, &plan)
         planService(context, &plan)
+        try planCrashkernel(context, &plan)
         planInitrds(context, mkdumprd: mkdumprd, configChanged: !plan.fileChanges.isEmpty, &plan)
         return plan
     }
@@ -58,6 +59,25 @@ public struct PatchPlanner {
                                                    variables: .forProfile(context.profile, commandLine: merged))
         let block = ManagedBlock(lines: rendered.split(separator: "\n").map(String.init), keys: ["KDUMP_COMMANDLINE_APPEND"], syntax: .shell)
         try addManagedBlock(GuestPaths.sysconfigKdump, block, context, &plan)
+    }
+
+    /// `ensure_crashkernel`: boot entries without crashkernel= get one (el6 grub.conf; el7
+    /// /etc/default/grub and the generated grub.cfg, which must agree).
+    private func planCrashkernel(_ context: CheckContext, _ plan: inout PatchPlan) throws {
+        guard context.values.ensureCrashkernel, let wanted = context.values.crashkernel,
+              CrashkernelCheck.run(context).status == .fail else { return }
+        let value = wanted == "any" ? "auto" : wanted
+        let edits: [(String, (String, String) -> String)]
+        switch context.family {
+        case .el6: edits = GuestPaths.grubLegacy.prefix(1).map { ($0, CrashkernelEdit.grubLegacy) }
+        case .el7: edits = [(GuestPaths.defaultGrub, CrashkernelEdit.defaultGrub), (GuestPaths.grub2Config, CrashkernelEdit.grub2Config)]
+        case .el8: throw PatchError.notPatchable("ensure_crashkernel is not supported on el8+ (BLS entries) yet; set crashkernel= in the image")
+        }
+        for (path, edit) in edits {
+            guard let current = try usableContents(path, context) else { continue }
+            let edited = edit(String(decoding: current, as: UTF8.self), value)
+            try addChange(path, .lineEdit, Array(edited.utf8), context, &plan)
+        }
     }
 
     private func planService(_ context: CheckContext, _ plan: inout PatchPlan) {
