@@ -4,7 +4,10 @@ import Guestfs
 /// Patches images one at a time, each all-or-nothing (see `PatchTransaction`).
 public enum PatchRunner {
     public static func patch(_ paths: [String], options: PatchOptions, jobs: Int = 1, log: @escaping @Sendable (String) -> Void = { _ in }) -> [PatchReport] {
-        ParallelRunner.map(paths, jobs: jobs) { path in
+        var options = options
+        // The cores not used by other jobs go to mkdumprd (dracut) inside each appliance.
+        options.applianceCPUs = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount / max(1, min(jobs, paths.count))))
+        return ParallelRunner.map(paths, jobs: jobs) { [options] path in
             let started = ContinuousClock.now
             let name = (path as NSString).lastPathComponent
             let progress: (String) -> Void = { line in
@@ -73,6 +76,7 @@ struct PatchTransaction {
                 try handle.addDrive(absolute, DriveOptions(format: format.qemuName, readonly: true))
             } else {
                 try handle.addDrive(overlay, DriveOptions(format: "qcow2", readonly: false))
+                try handle.setSMP(options.applianceCPUs)
             }
         }
         try Interruption.checkpoint()
