@@ -17,9 +17,18 @@ public enum ApplianceLauncher {
     /// whose launch failed cannot be launched again. `log` receives one line when falling back.
     public static func launch(
         policy: LaunchPolicy,
-        log: (String) -> Void = { _ in },
+        log: @escaping (String) -> Void = { _ in },
         configure: (GuestfsHandle) throws -> Void
     ) throws -> GuestfsHandle {
+        let configure: (GuestfsHandle) throws -> Void = { handle in
+            if policy.verbose {
+                try handle.setVerbose(true)
+                try handle.onEvents([.appliance, .library, .warning]) { event in
+                    for line in event.message.split(whereSeparator: \.isNewline) where !line.isEmpty { log("libguestfs: \(line)") }
+                }
+            }
+            try configure(handle)
+        }
         switch policy.accelerator {
         case .forceTCG:
             return try attempt(settings: ["force_tcg"], timeout: policy.tcgTimeout, configure: configure)

@@ -19,6 +19,8 @@ public struct LaunchPolicy: Sendable, Equatable {
     public var kvmTimeout: Duration
     /// Bound on a TCG (or explicit) launch, ~30 s on a 2-core machine; generous for loaded machines.
     public var tcgTimeout: Duration
+    /// Forward libguestfs's own log messages (appliance console, library debug) to the launch log.
+    public var verbose = false
 
     public init(accelerator: Accelerator = .automatic, kvmTimeout: Duration = .seconds(60), tcgTimeout: Duration = .seconds(600)) {
         self.accelerator = accelerator

@@ -31,9 +31,11 @@ extension KdumpBakeCommand {
         func run() throws {
             let manifest = try options.loadManifest()
             let paths = try pipeline.select(try options.images(arguments: images, manifest: manifest))
-            let reports = AuditRunner.audit(paths, options: AuditOptions(manifest: manifest, profileName: options.profile,
-                                                                          launchPolicy: options.launchPolicy),
-                                            jobs: pipeline.effectiveJobs, log: say)
+            let progress = pipeline.progress()
+            var policy = options.launchPolicy
+            policy.verbose = pipeline.verbose
+            let reports = AuditRunner.audit(paths, options: AuditOptions(manifest: manifest, profileName: options.profile, launchPolicy: policy),
+                                            jobs: pipeline.effectiveJobs, events: progress.handle)
             let document = AuditDocument(images: reports)
             if let directory = pipeline.report {
                 do { try ReportDirectory.write(audit: document, to: directory) } catch { say("\(error)"); throw ExitCode(2) }
@@ -44,7 +46,7 @@ extension KdumpBakeCommand {
             case .json: rendered = document.json()
             case .junit: rendered = JUnitReport.render(document)
             }
-            try ReportOutput.write(rendered, to: output)
+            if output != nil || !progress.ownsStandardOutput { try ReportOutput.write(rendered, to: output) }
             for report in reports where report.hasErrors {
                 for finding in report.findings where finding.status == .error { say("\(report.path): \(finding.message)") }
             }

@@ -40,7 +40,8 @@ extension KdumpBakeCommand {
             print(TextReport(colour: colour).render(before))
 
             print("==> kdumpbake patch --in-place \(image)")
-            let reports = PatchRunner.patch([image], options: PatchOptions(manifest: manifest, destination: .inPlace, launchPolicy: policy), log: say)
+            let progress = ProgressRenderer.choose(events: nil, quiet: false)
+            let reports = PatchRunner.patch([image], options: PatchOptions(manifest: manifest, destination: .inPlace, launchPolicy: policy), events: progress.handle)
             print(PatchTextReport.render(reports))
             guard PatchRunner.exitCode(reports) == 0 else { throw ExitCode(PatchRunner.exitCode(reports)) }
 

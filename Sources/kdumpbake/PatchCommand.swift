@@ -59,17 +59,22 @@ extension KdumpBakeCommand {
                 say("\(error)")
                 throw ExitCode(2)
             }
+            var policy = options.launchPolicy
+            policy.verbose = pipeline.verbose
             let patchOptions = PatchOptions(
                 manifest: manifest, profileName: options.profile, templates: templateSet,
                 destination: output.map { .directory($0) } ?? .inPlace, dryRun: dryRun,
-                launchPolicy: options.launchPolicy, rebuildTimeout: .seconds(rebuildTimeout))
-            let reports = PatchRunner.patch(paths, options: patchOptions, jobs: pipeline.effectiveJobs, log: say)
+                launchPolicy: policy, rebuildTimeout: .seconds(rebuildTimeout))
+            let progress = pipeline.progress()
+            let reports = PatchRunner.patch(paths, options: patchOptions, jobs: pipeline.effectiveJobs, events: progress.handle)
             if let directory = pipeline.report {
                 do { try ReportDirectory.write(patch: reports, to: directory) } catch { say("\(error)"); throw ExitCode(2) }
             }
-            switch format {
-            case .json: print(PatchDocument(reports: reports).json(), terminator: "")
-            case .text: print(PatchTextReport.render(reports), terminator: "")
+            if !progress.ownsStandardOutput {
+                switch format {
+                case .json: print(PatchDocument(reports: reports).json(), terminator: "")
+                case .text: print(PatchTextReport.render(reports), terminator: "")
+                }
             }
             throw ExitCode(PatchRunner.exitCode(reports))
         }

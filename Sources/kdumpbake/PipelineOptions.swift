@@ -16,6 +16,20 @@ struct PipelineOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Write one JSON report per image and junit.xml for the run into this directory.", valueName: "dir"))
     var report: String?
 
+    enum EventFormat: String, ExpressibleByArgument, CaseIterable { case json }
+
+    @Option(name: .long, help: "Write one JSON object per progress event to standard output (which then carries nothing else).")
+    var events: EventFormat?
+
+    @Flag(name: .shortAndLong, help: "No progress output.")
+    var quiet = false
+
+    @Flag(name: .shortAndLong, help: "Add libguestfs's own log messages to the progress output.")
+    var verbose = false
+
+    /// The progress display for this run.
+    func progress() -> ProgressRenderer { .choose(events: events, quiet: quiet) }
+
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if let shard, Shard(parsing: shard) == nil { throw ValidationError("--shard \(shard): expected K/N with 1 <= K <= N, e.g. 2/4") }

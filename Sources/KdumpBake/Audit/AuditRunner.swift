@@ -22,9 +22,19 @@ public struct AuditOptions: Sendable {
 public enum AuditRunner {
     /// Audits with up to `jobs` appliances at once: the images are split into `jobs` contiguous
     /// groups, each audited in one appliance, and the reports come back in input order.
-    public static func audit(_ paths: [String], options: AuditOptions, jobs: Int, log: @escaping @Sendable (String) -> Void) -> [ImageReport] {
+    public static func audit(_ paths: [String], options: AuditOptions, jobs: Int, events: @escaping ProgressSink) -> [ImageReport] {
         let groups = Self.groups(paths, count: jobs)
-        return ParallelRunner.map(groups, jobs: jobs) { audit($0, options: options, log: log) }.flatMap { $0 }
+        return ParallelRunner.map(groups, jobs: jobs) { group in
+            let clocks = group.map { ProgressClock(image: $0, sink: events) }
+            for clock in clocks { clock.emit(.started, "auditing in one appliance with \(group.count - 1) other image(s)") }
+            let run = ProgressClock(image: nil, sink: events)
+            let reports = audit(group, options: options) { run.emit(.message, $0) }
+            for (clock, report) in zip(clocks, reports) {
+                let status = report.hasErrors ? "error" : report.compliant ? "compliant" : "non-compliant"
+                clock.emit(.finished, "\(status) (\(report.profile ?? "no profile"))", status: status)
+            }
+            return reports
+        }.flatMap { $0 }
     }
 
     /// Splits into at most `count` contiguous groups of nearly equal size.
@@ -34,7 +44,7 @@ public enum AuditRunner {
         return stride(from: 0, to: paths.count, by: max(size, 1)).map { Array(paths[$0..<min($0 + size, paths.count)]) }
     }
 
-    public static func audit(_ paths: [String], options: AuditOptions, log: (String) -> Void = { _ in }) -> [ImageReport] {
+    public static func audit(_ paths: [String], options: AuditOptions, log: @escaping (String) -> Void = { _ in }) -> [ImageReport] {
         var reports: [ImageReport] = []
         var opened: [OpenedImage] = []
         for path in paths {
@@ -71,7 +81,7 @@ public enum AuditRunner {
 
     /// One appliance for all images; separate ones when images could conflict inside it (LVM:
     /// two images with the same volume-group name cannot both be active).
-    private static func auditGuests(_ images: [OpenedImage], options: AuditOptions, log: (String) -> Void) -> [(Int, GuestAudit)] {
+    private static func auditGuests(_ images: [OpenedImage], options: AuditOptions, log: @escaping (String) -> Void) -> [(Int, GuestAudit)] {
         do {
             let handle = try ApplianceLauncher.launch(policy: options.launchPolicy, log: log) { handle in
                 for image in images {

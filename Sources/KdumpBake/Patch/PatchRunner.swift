@@ -3,19 +3,16 @@ import Guestfs
 
 /// Patches images one at a time, each all-or-nothing (see `PatchTransaction`).
 public enum PatchRunner {
-    public static func patch(_ paths: [String], options: PatchOptions, jobs: Int = 1, log: @escaping @Sendable (String) -> Void = { _ in }) -> [PatchReport] {
+    public static func patch(_ paths: [String], options: PatchOptions, jobs: Int = 1, events: @escaping ProgressSink = { _ in }) -> [PatchReport] {
         var options = options
         // The cores not used by other jobs go to mkdumprd (dracut) inside each appliance.
         options.applianceCPUs = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount / max(1, min(jobs, paths.count))))
         return ParallelRunner.map(paths, jobs: jobs) { [options] path in
-            let started = ContinuousClock.now
-            let name = (path as NSString).lastPathComponent
-            let progress: (String) -> Void = { line in
-                let elapsed = ContinuousClock.now - started
-                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-                log(String(format: "[%6.1f] %@: %@", seconds, name, line))
-            }
-            return PatchTransaction(path: path, options: options, log: progress).run()
+            let clock = ProgressClock(image: path, sink: events)
+            clock.emit(.started, "patching")
+            let report = PatchTransaction(path: path, options: options, log: { clock.emit(.step, $0) }).run()
+            clock.emit(.finished, report.message, status: report.status.rawValue)
+            return report
         }
     }
 

@@ -10,11 +10,22 @@ import Testing
             .map { try TestImageBuilder.image($0.0, format: $0.1).path }
         let reports = try HostDirectory()
         let sequential = try CLIRun.run(["audit", "--jobs", "1", "--format", "json"] + images)
-        let parallel = try CLIRun.run(["audit", "--jobs", "2", "--format", "json", "--report", reports.path] + images)
+        let document = reports.path + "/all.json.out"
+        let parallel = try CLIRun.run(["audit", "--jobs", "2", "--format", "json", "--output", document, "--report", reports.path,
+                                       "--events", "json"] + images)
         #expect(sequential.status == 1 && parallel.status == 1)
-        #expect(parallel.stdout == sequential.stdout)
-        // Progress and log lines are whole lines.
-        #expect(parallel.stderr.split(separator: "\n").allSatisfy { $0.hasPrefix("kdumpbake: ") })
+        #expect(try String(contentsOfFile: document, encoding: .utf8) == sequential.stdout)
+        try FileManager.default.removeItem(atPath: document)
+        // Progress lines without --events are whole, timestamped lines on stderr.
+        #expect(sequential.stderr.split(separator: "\n").allSatisfy { $0.hasPrefix("[") || $0.hasPrefix("kdumpbake: ") }, "\(sequential.stderr)")
+        // --events json: stdout holds only JSON events, with a final event per image.
+        var finished: [String: String] = [:]
+        for line in parallel.stdout.split(separator: "\n") {
+            let event = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "not JSON: \(line)")
+            #expect(event["elapsed"] is Double || event["elapsed"] is Int)
+            if event["kind"] as? String == "finished", let image = event["image"] as? String { finished[image] = event["status"] as? String }
+        }
+        #expect(finished == [images[0]: "non-compliant", images[1]: "non-compliant", images[2]: "compliant", images[3]: "non-compliant"])
 
         let files = try FileManager.default.contentsOfDirectory(atPath: reports.path).sorted()
         #expect(files.count == images.count + 1)

@@ -1,0 +1,51 @@
+/// One thing that happened during a run, for progress displays and pipeline UIs
+/// (`--events json` writes each as one JSON line).
+public struct ProgressEvent: Encodable, Sendable, Equatable {
+    public enum Kind: String, Encodable, Sendable {
+        /// Work on an image began.
+        case started
+        /// The image entered a step (`rebuilding kdump initrd for 2.6.32-358.el6.x86_64`).
+        case step
+        /// A message not tied to a step (a KVM→TCG fallback, a separate-appliance fallback).
+        case message
+        /// Work on the image ended; `status` says how.
+        case finished
+    }
+
+    /// The image's path; nil for messages about the whole run.
+    public var image: String?
+    public var kind: Kind
+    /// The step, or the message text.
+    public var step: String
+    /// For `finished`: `compliant`, `non-compliant`, `error` (audit) or a patch status.
+    public var status: String?
+    /// Seconds since work on the image (or the run) began.
+    public var elapsed: Double
+
+    public init(image: String?, kind: Kind, step: String, status: String? = nil, elapsed: Double) {
+        self.image = image
+        self.kind = kind
+        self.step = step
+        self.status = status
+        self.elapsed = (elapsed * 10).rounded() / 10
+    }
+}
+
+/// Receives events; called from worker threads.
+public typealias ProgressSink = @Sendable (ProgressEvent) -> Void
+
+/// Measures elapsed time for one image's events.
+struct ProgressClock: Sendable {
+    let image: String?
+    let sink: ProgressSink
+    let start = ContinuousClock.now
+
+    var elapsed: Double {
+        let duration = ContinuousClock.now - start
+        return Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    func emit(_ kind: ProgressEvent.Kind, _ step: String, status: String? = nil) {
+        sink(ProgressEvent(image: image, kind: kind, step: step, status: status, elapsed: elapsed))
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import KdumpBake
+
+/// Shows progress the way the output goes: a live status block on a terminal, timestamped lines
+/// in logs (`[  12.3] centos-6.4.vhd: rebuilding kdump initrd for …`), one JSON object per line
+/// with `--events json`, nothing with `--quiet`. Whole lines only, under a lock, so parallel
+/// jobs never interleave mid-line.
+final class ProgressRenderer: @unchecked Sendable {
+    enum Mode { case json, terminal, lines, quiet }
+
+    private let mode: Mode
+    private let lock = NSLock()
+    /// Terminal mode: the running images and their current step, and how many lines are drawn.
+    private var running: [(image: String, step: String, since: Double)] = []
+    private var drawnLines = 0
+
+    init(mode: Mode) { self.mode = mode }
+
+    static func choose(events: PipelineOptions.EventFormat?, quiet: Bool) -> ProgressRenderer {
+        if events == .json { return ProgressRenderer(mode: .json) }
+        if quiet { return ProgressRenderer(mode: .quiet) }
+        return ProgressRenderer(mode: isatty(STDERR_FILENO) == 1 ? .terminal : .lines)
+    }
+
+    /// Where JSON events go: stdout, which then carries nothing else.
+    var ownsStandardOutput: Bool { mode == .json }
+
+    func handle(_ event: ProgressEvent) {
+        lock.withLock {
+            switch mode {
+            case .quiet: return
+            case .json: json(event)
+            case .lines: FileHandle.standardError.write(Data((line(event) + "\n").utf8))
+            case .terminal: terminal(event)
+            }
+        }
+    }
+
+    /// A message outside any image (usage notes, fallbacks) in the current mode.
+    func message(_ text: String) {
+        handle(ProgressEvent(image: nil, kind: .message, step: text, elapsed: 0))
+    }
+
+    private func name(_ path: String?) -> String { path.map { ($0 as NSString).lastPathComponent } ?? "kdumpbake" }
+
+    private func line(_ event: ProgressEvent) -> String {
+        if event.kind == .message && event.image == nil { return "kdumpbake: \(event.step)" }
+        return String(format: "[%6.1f] %@: %@", event.elapsed, name(event.image), event.step)
+    }
+
+    private func json(_ event: ProgressEvent) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(event) else { return }
+        FileHandle.standardOutput.write(data + Data("\n".utf8))
+    }
+
+    /// Redraws the status block: finished images and messages scroll up as permanent lines,
+    /// running images keep one live line each.
+    private func terminal(_ event: ProgressEvent) {
+        var out = String(repeating: "\u{1B}[1A\u{1B}[2K", count: drawnLines)
+        switch event.kind {
+        case .started, .step:
+            if let image = event.image {
+                running.removeAll { $0.image == image }
+                running.append((image, event.step, event.elapsed))
+            }
+        case .finished:
+            running.removeAll { $0.image == event.image }
+            out += line(event) + "\n"
+        case .message:
+            out += line(event) + "\n"
+        }
+        for item in running { out += String(format: "[%6.1f] %@: %@…\n", item.since, name(item.image), item.step) }
+        drawnLines = running.count
+        FileHandle.standardError.write(Data(out.utf8))
+    }
+}
