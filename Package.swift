@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
     ],
     targets: [
         // The only C in the project: libguestfs's header plus a shim for what Swift cannot import.
@@ -46,6 +47,7 @@ let package = Package(
                 "KdumpBake",
                 "TestImages",  // `kdumpbake demo` builds its sample image with the test image builder
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Builds CentOS look-alike test images from scratch with host tools (and the appliance for xfs).

@@ -48,7 +48,9 @@ extension KdumpBakeCommand {
             }
             if output != nil || !progress.ownsStandardOutput { try ReportOutput.write(rendered, to: output) }
             for report in reports where report.hasErrors {
-                for finding in report.findings where finding.status == .error { say("\(report.path): \(finding.message)") }
+                for finding in report.findings where finding.status == .error {
+                    say(finding.message.hasPrefix(report.path) ? finding.message : "\(report.path): \(finding.message)")
+                }
             }
             throw ExitCode(document.exitCode)
         }

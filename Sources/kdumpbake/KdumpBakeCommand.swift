@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KdumpBake
+import Logging
 
 /// The `kdumpbake` command: patches Linux VM disk images offline so a VM on Azure reboots by
 /// itself after a kernel panic, and audits images read-only.
@@ -20,6 +21,7 @@ struct KdumpBakeCommand: ParsableCommand {
 
     /// Runs the command; usage errors exit 2 (not ArgumentParser's 64), as every input error does.
     static func main() {
+        LoggingSystem.bootstrap { _ in LineLogHandler() }
         // SIGINT/SIGTERM stop the appliances; uncommitted images stay as they were; exit 128+signal.
         Interruption.install(announce: say)
         do {
@@ -39,9 +41,12 @@ struct KdumpBakeCommand: ParsableCommand {
     }
 }
 
+/// The tool's log (swift-log), bootstrapped in `main` to write whole `kdumpbake: …` lines to stderr.
+let log = Logger(label: "kdumpbake")
+
 /// One line on stderr, prefixed with the tool's name; whole lines only, also from parallel jobs.
 @Sendable func say(_ line: String) {
-    LineLogger.shared.line(line)
+    log.notice("\(line)")
 }
 
 /// An input error already reported to the user: exit 2, nothing more to print.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KdumpBake
+import Logging
 
 /// Options for running in pipelines: parallelism, fleet sharding, report files.
 struct PipelineOptions: ParsableArguments {
@@ -48,12 +49,21 @@ struct PipelineOptions: ParsableArguments {
     }
 }
 
-/// Writes whole lines to stderr under a lock, so parallel jobs never interleave mid-line.
-final class LineLogger: Sendable {
-    static let shared = LineLogger()
-    private let lock = NSLock()
+/// A swift-log handler writing whole `kdumpbake: message` lines to stderr under a lock, so
+/// parallel jobs never interleave mid-line. Messages only: no timestamps or levels, which the
+/// progress lines already carry.
+struct LineLogHandler: LogHandler {
+    private static let lock = NSLock()
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .info
 
-    func line(_ text: String) {
-        lock.withLock { FileHandle.standardError.write(Data("kdumpbake: \(text)\n".utf8)) }
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String,
+             file: String, function: String, line: UInt) {
+        Self.lock.withLock { FileHandle.standardError.write(Data("kdumpbake: \(message)\n".utf8)) }
     }
 }

@@ -26,7 +26,7 @@ public enum AuditRunner {
         let groups = Self.groups(paths, count: jobs)
         return ParallelRunner.map(groups, jobs: jobs) { group in
             let clocks = group.map { ProgressClock(image: $0, sink: events) }
-            for clock in clocks { clock.emit(.started, "auditing in one appliance with \(group.count - 1) other image(s)") }
+            for clock in clocks { clock.emit(.started, group.count == 1 ? "auditing" : "auditing, \(group.count) images in one appliance") }
             let run = ProgressClock(image: nil, sink: events)
             let reports = audit(group, options: options) { run.emit(.message, $0) }
             for (clock, report) in zip(clocks, reports) {
