@@ -4,6 +4,10 @@ import Guestfs
 /// Patches images one at a time, each all-or-nothing (see `PatchTransaction`).
 public enum PatchRunner {
     public static func patch(_ paths: [String], options: PatchOptions, jobs: Int = 1, events: @escaping ProgressSink = { _ in }) -> [PatchReport] {
+        // A patch killed with SIGKILL could not remove its overlay: clean up after it first.
+        for directory in HostTemporaryDirectory.removeAbandoned(prefix: "kdumpbake-patch") {
+            events(ProgressEvent(image: nil, kind: .message, step: "removed \(directory), left by a kdumpbake that was killed", elapsed: 0))
+        }
         var options = options
         // The cores not used by other jobs go to mkdumprd (dracut) inside each appliance.
         options.applianceCPUs = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount / max(1, min(jobs, paths.count))))

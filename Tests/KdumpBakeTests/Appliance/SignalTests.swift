@@ -61,3 +61,27 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: output.path).isEmpty, "partial output left")
     }
 }
+
+/// A patch killed with SIGKILL leaves its overlay directory behind; the next run removes it,
+/// and leaves a directory whose owner is alive alone.
+@Suite struct LeftoverTests {
+    @Test func nextRunRemovesAbandonedOverlays() throws {
+        let temporary = try HostDirectory()
+        let abandoned = temporary.path + "/kdumpbake-patch.dead01"
+        let alive = temporary.path + "/kdumpbake-patch.alive1"
+        for directory in [abandoned, alive] {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            FileManager.default.createFile(atPath: directory + "/overlay.qcow2", contents: Data(count: 1024))
+        }
+        // A PID that cannot exist (above pid_max) and this test's own PID.
+        try "4194305\n".write(toFile: abandoned + "/owner.pid", atomically: true, encoding: .utf8)
+        try "\(getpid())\n".write(toFile: alive + "/owner.pid", atomically: true, encoding: .utf8)
+
+        let run = try CLIRun.run(["patch", "--in-place", "/nonexistent/golden.vhd"],
+                                 environment: ["TMPDIR": temporary.path, "LIBGUESTFS_CACHEDIR": "/var/tmp"])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("removed \(abandoned), left by a kdumpbake that was killed"))
+        #expect(!FileManager.default.fileExists(atPath: abandoned))
+        #expect(FileManager.default.fileExists(atPath: alive + "/overlay.qcow2"))
+    }
+}
