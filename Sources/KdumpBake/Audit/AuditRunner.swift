@@ -58,7 +58,7 @@ public enum AuditRunner {
             }
         }
         guard !opened.isEmpty else { return reports }
-        for (index, findings) in auditGuests(opened, options: options, log: log) {
+        for (index, findings) in auditGuests(opened, options: options, log: log).sorted(by: { $0.0 < $1.0 }) {
             reports[index].findings += findings.findings
             reports[index].os = findings.os.map(ImageReport.OS.init)
             reports[index].profile = findings.profile
@@ -80,30 +80,46 @@ public enum AuditRunner {
     }
 
     /// One appliance for all images; separate ones when images could conflict inside it (LVM:
-    /// two images with the same volume-group name cannot both be active).
+    /// two images with the same volume-group name cannot both be active). An image qemu cannot
+    /// attach (an empty file, say) is reported on its own and does not spoil the others.
     private static func auditGuests(_ images: [OpenedImage], options: AuditOptions, log: @escaping (String) -> Void) -> [(Int, GuestAudit)] {
+        var attached: [OpenedImage] = []
+        var refused: [(Int, GuestAudit)] = []
         do {
             let handle = try ApplianceLauncher.launch(policy: options.launchPolicy, log: log) { handle in
+                attached = []
+                refused = []
                 for image in images {
-                    try handle.addDrive(image.path, DriveOptions(format: image.format.qemuName, readonly: true))
+                    do {
+                        try handle.addDrive(image.path, DriveOptions(format: image.format.qemuName, readonly: true))
+                        attached.append(image)
+                    } catch {
+                        let reason = "\(error)".split(separator: "\n").first.map(String.init) ?? "\(error)"
+                        let finding = Finding(check: "os.supported", status: .error, message: "\(image.path): qemu cannot open it as a \(image.format.rawValue) disk image: \(reason)")
+                        refused.append((image.reportIndex, GuestAudit(findings: [finding] + GuestChecks.notRun(.skip, because: "the image could not be attached"))))
+                    }
                 }
             }
             defer { try? handle.shutdown() }
+            guard !attached.isEmpty else { return refused }
             let devices = try handle.listDevices()
             let filesystems = try RootFinder.candidateFilesystems(handle, devices: devices)
-            if images.count > 1, filesystems.contains(where: { !$0.device.hasPrefix("/dev/sd") }) {
-                log("LVM or other volume managers found: auditing the \(images.count) images in separate appliances so their volume groups cannot collide")
-                return images.flatMap { auditGuests([$0], options: options, log: log) }
+            if attached.count > 1, filesystems.contains(where: { !$0.device.hasPrefix("/dev/sd") }) {
+                log("LVM or other volume managers found: auditing the \(attached.count) images in separate appliances so their volume groups cannot collide")
+                return refused + attached.flatMap { auditGuests([$0], options: options, log: log) }
             }
             let roots = try RootFinder.findRoots(on: handle, devices: devices, filesystems: filesystems)
             var unidentified = UnidentifiedGuests(handle: handle)
-            return images.enumerated().map { drive, image in
+            return refused + attached.enumerated().map { drive, image in
                 let onDrive = roots.filter { $0.driveIndex == drive }
                 return (image.reportIndex, auditGuest(onDrive, drive: drive, handle: handle, unidentified: &unidentified, options: options))
             }
         } catch {
             let finding = Finding(check: "os.supported", status: .error, message: "the appliance failed: \(error)")
-            return images.map { ($0.reportIndex, GuestAudit(findings: [finding] + GuestChecks.notRun(.skip, because: "not audited: the appliance failed"))) }
+            let failed = (attached.isEmpty ? images : attached).map {
+                ($0.reportIndex, GuestAudit(findings: [finding] + GuestChecks.notRun(.skip, because: "not audited: the appliance failed")))
+            }
+            return refused + failed
         }
     }
 

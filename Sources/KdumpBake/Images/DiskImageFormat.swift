@@ -25,6 +25,7 @@ public enum DiskImageFormat: String, Sendable, Equatable, CaseIterable {
     public static func detect(path: String) throws -> DiskImageFormat {
         let file = try DiskImageFile(path: path)
         defer { file.close() }
+        guard file.size > 0 else { throw DiskImageError(path: path, message: "empty file, not a disk image") }
         let head = try file.read(at: 0, count: 512)
         if head.starts(with: [0x51, 0x46, 0x49, 0xFB]) { return .qcow2 }  // "QFI\xfb"
         if head.starts(with: VHDFooter.cookie) { return .vhd }

@@ -7,6 +7,11 @@ public enum VHDFormatCheck {
     static let maximumSize: UInt64 = 1023 << 30
 
     public static func run(path: String, format: DiskImageFormat) -> Finding {
+        if format != .vhd, path.lowercased().hasSuffix(".vhd") {
+            return Finding(check: id, status: .fail,
+                           message: "named .vhd but its content is \(format.rawValue): no VHD footer (\"conectix\") in the last 512 bytes, so the file is truncated or not a VHD; Azure rejects it",
+                           path: path, expected: "VHD footer", actual: format.rawValue)
+        }
         guard format == .vhd else {
             return Finding(check: id, status: .skip,
                            message: "\(format.rawValue) image (detected from its content): no VHD footer to check; Azure needs a fixed VHD (qemu-img convert -O vpc -o subformat=fixed,force_size)",
