@@ -123,7 +123,8 @@ struct FooterBuilder {
         let dirError = #expect(throws: DiskImageError.self) { try DiskImageFormat.detect(path: directory.path) }
         #expect(dirError?.description.hasSuffix("is a directory, not a disk image") == true)
         FileManager.default.createFile(atPath: path("empty.vhd"), contents: Data())
-        #expect(try DiskImageFormat.detect(path: path("empty.vhd")) == .raw)
+        let empty = #expect(throws: DiskImageError.self) { try DiskImageFormat.detect(path: path("empty.vhd")) }
+        #expect(empty?.description == "\(path("empty.vhd")): empty file, not a disk image")
         #expect(throws: VHDFooterError.wrongLength(0)) { try VHDFooter.read(path: path("empty.vhd")) }
     }
 }
