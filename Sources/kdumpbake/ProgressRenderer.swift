@@ -36,11 +36,6 @@ final class ProgressRenderer: @unchecked Sendable {
         }
     }
 
-    /// A message outside any image (usage notes, fallbacks) in the current mode.
-    func message(_ text: String) {
-        handle(ProgressEvent(image: nil, kind: .message, step: text, elapsed: 0))
-    }
-
     private func name(_ path: String?) -> String { path.map { ($0 as NSString).lastPathComponent } ?? "kdumpbake" }
 
     private func line(_ event: ProgressEvent) -> String {

@@ -75,12 +75,11 @@ enum RootFinder {
     }
 
     /// A small text file's contents, following symlinks; nil when absent, not a regular file or large.
+    /// The same bounded, symlink-resolving read the facts reader does, with a smaller limit.
     static func readSmall(_ handle: GuestfsHandle, _ path: String) throws -> String? {
-        guard try handle.isFile(path, followSymlinks: true) else { return nil }
-        let resolved = try handle.realpath(path)
-        let size = try handle.lstat(resolved).size
-        guard size <= smallFileLimit else { return nil }
-        return String(decoding: try handle.pread(resolved, count: Int(size)), as: UTF8.self)
+        var reader = GuestFactsReader(handle: handle)
+        reader.configFileLimit = smallFileLimit
+        return try reader.file(path).text
     }
 }
 

@@ -76,7 +76,7 @@ import Testing
         for (image, footer) in zip(images.filter { $0.format == .vhd }, footers) {
             let after = try VHDFooter.read(path: image.path)
             #expect(after.diskType == .fixed && after.checksumIsValid && after.currentSize == footer.currentSize)
-            #expect(try DiskImageFile_size(image.path) == footer.currentSize + 512)
+            #expect(try FileFingerprint(image.path).size == footer.currentSize + 512)
         }
 
         // A second patch, and a dry run, change nothing.
@@ -97,8 +97,4 @@ import Testing
         for device in try handle.listDevices() { try body(handle, device) }
         try handle.shutdown()
     }
-}
-
-func DiskImageFile_size(_ path: String) throws -> UInt64 {
-    (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.uint64Value ?? 0
 }
