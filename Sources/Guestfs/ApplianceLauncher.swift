@@ -31,27 +31,28 @@ public enum ApplianceLauncher {
         }
         switch policy.accelerator {
         case .forceTCG:
-            return try attempt(settings: ["force_tcg"], timeout: policy.tcgTimeout, configure: configure)
+            return try attempt(settings: ["force_tcg"], timeout: policy.tcgTimeout, policy: policy, log: log, configure: configure)
         case .explicit(let settings):
-            return try attempt(settings: settings, timeout: policy.tcgTimeout, configure: configure)
+            return try attempt(settings: settings, timeout: policy.tcgTimeout, policy: policy, log: log, configure: configure)
         case .automatic:
             let skipKVM = kvmKnownBroken.withLock { $0 } || !kvmDeviceUsable()
             if skipKVM {
-                return try attempt(settings: ["force_tcg"], timeout: policy.tcgTimeout, configure: configure)
+                return try attempt(settings: ["force_tcg"], timeout: policy.tcgTimeout, policy: policy, log: log, configure: configure)
             }
             do {
-                return try attempt(settings: [], timeout: policy.kvmTimeout, configure: configure)
+                return try attempt(settings: [], timeout: policy.kvmTimeout, policy: policy, log: log, configure: configure)
             } catch let error as GuestfsError where error.operation == "launch" && !RunningAppliances.isStopping {
                 kvmKnownBroken.withLock { $0 = true }
                 log("KVM launch failed (\(firstLine(of: error.message))); retrying with TCG software emulation, which is slower. Use --tcg or LIBGUESTFS_BACKEND_SETTINGS=force_tcg to skip the KVM attempt.")
-                return try attempt(settings: ["force_tcg"], timeout: policy.tcgTimeout, configure: configure)
+                return try attempt(settings: ["force_tcg"], timeout: policy.tcgTimeout, policy: policy, log: log, configure: configure)
             }
         }
     }
 
     /// One launch attempt on a fresh handle, killed if it outlives `timeout`.
     private static func attempt(
-        settings: [String], timeout: Duration, configure: (GuestfsHandle) throws -> Void
+        settings: [String], timeout: Duration, policy: LaunchPolicy, log: (String) -> Void,
+        configure: (GuestfsHandle) throws -> Void
     ) throws -> GuestfsHandle {
         if RunningAppliances.isStopping {
             throw GuestfsError(operation: "launch", message: "launch: not started, the run is being stopped")
@@ -59,6 +60,9 @@ public enum ApplianceLauncher {
         let handle = try GuestfsHandle()
         try handle.setBackendSettings(settings)
         try configure(handle)
+        if settings.contains("force_tcg"), let mebibytes = policy.tcgCodeCacheMiB {
+            try boundTranslationCache(of: handle, mebibytes: mebibytes, log: log)
+        }
         let token = "kdumpbake.launch=\(UUID().uuidString.lowercased())"
         try handle.setAppend([handle.append, token].compactMap { $0 }.joined(separator: " "))
         handle.applianceToken = token
@@ -74,6 +78,17 @@ public enum ApplianceLauncher {
                 throw GuestfsError(operation: "launch", message: "launch: the appliance did not start within \(timeout.seconds) s and was stopped (\(firstLine(of: error.message)))")
             }
             throw error
+        }
+    }
+
+    /// Runs the TCG appliance through `TCGCodeCache`'s wrapper. If the wrapper cannot be written
+    /// (say, an unwritable TMPDIR) the launch goes ahead with qemu's default cache, and says so.
+    private static func boundTranslationCache(of handle: GuestfsHandle, mebibytes: Int, log: (String) -> Void) throws {
+        let qemu = try handle.hypervisor
+        do {
+            try handle.setHypervisor(try TCGCodeCache.hypervisor(wrapping: qemu, mebibytes: mebibytes))
+        } catch let error as GuestfsError {
+            log("cannot bound qemu's TCG translation cache (\(error.message)); the appliance may use up to 1 GiB more memory")
         }
     }
 

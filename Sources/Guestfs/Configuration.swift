@@ -49,4 +49,15 @@ extension GuestfsHandle {
     public func setAppend(_ append: String?) throws {
         try withOptionalCString(append) { try check("set_append", guestfs_set_append(raw, $0)) }
     }
+
+    /// The hypervisor (qemu binary) libguestfs will run (`guestfs_get_hv`): `LIBGUESTFS_HV` or
+    /// the qemu it was built for.
+    public var hypervisor: String {
+        get throws { try checkString("get_hv", guestfs_get_hv(raw)) }
+    }
+
+    /// Sets the hypervisor (qemu binary, or a wrapper that execs one) to run (`guestfs_set_hv`).
+    public func setHypervisor(_ path: String) throws {
+        try check("set_hv", guestfs_set_hv(raw, path))
+    }
 }

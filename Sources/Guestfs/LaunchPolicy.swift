@@ -21,6 +21,9 @@ public struct LaunchPolicy: Sendable, Equatable {
     public var tcgTimeout: Duration
     /// Forward libguestfs's own log messages (appliance console, library debug) to the launch log.
     public var verbose = false
+    /// Bound in MiB on qemu's translation cache for TCG launches (`TCGCodeCache`); nil leaves
+    /// qemu's default of up to 1 GiB, which an appliance fills.
+    public var tcgCodeCacheMiB: Int? = TCGCodeCache.defaultMiB
 
     public init(accelerator: Accelerator = .automatic, kvmTimeout: Duration = .seconds(60), tcgTimeout: Duration = .seconds(600)) {
         self.accelerator = accelerator
@@ -30,11 +33,17 @@ public struct LaunchPolicy: Sendable, Equatable {
 
     /// The policy a user asked for: `--tcg` wins, then `LIBGUESTFS_BACKEND_SETTINGS` (libguestfs's
     /// colon-separated form, honoured even when empty), then automatic.
+    /// `KDUMPBAKE_TCG_CACHE_MIB` overrides the TCG translation cache bound; 0 leaves qemu's default.
     public static func fromEnvironment(_ environment: [String: String], forceTCG: Bool = false) -> LaunchPolicy {
-        if forceTCG { return LaunchPolicy(accelerator: .forceTCG) }
-        if let settings = environment["LIBGUESTFS_BACKEND_SETTINGS"] {
-            return LaunchPolicy(accelerator: .explicit(settings.split(separator: ":").map(String.init)))
+        var policy = LaunchPolicy()
+        if forceTCG {
+            policy.accelerator = .forceTCG
+        } else if let settings = environment["LIBGUESTFS_BACKEND_SETTINGS"] {
+            policy.accelerator = .explicit(settings.split(separator: ":").map(String.init))
         }
-        return LaunchPolicy()
+        if let text = environment["KDUMPBAKE_TCG_CACHE_MIB"], let mebibytes = Int(text), mebibytes >= 0 {
+            policy.tcgCodeCacheMiB = mebibytes == 0 ? nil : mebibytes
+        }
+        return policy
     }
 }

@@ -85,9 +85,38 @@ import Testing
         // Trace events reached the Swift closure.
         #expect(traced.contains { $0.contains("part_disk") })
         #expect(try handle.hypervisorPID() > 0)
+
+        // Under TCG, qemu's translation cache is bounded (TCGCodeCache): its rwx code buffer is
+        // at most 128 MiB instead of qemu's 1 GiB default.
+        let pid = try handle.hypervisorPID()
+        let arguments = processArguments(pid)
+        if !arguments.contains(where: { $0.contains("accel=kvm") }) {
+            #expect(arguments.contains("tcg,tb-size=\(TCGCodeCache.defaultMiB)"))
+            let codeBuffer = executableMappingBytes(pid)
+            print("qemu rwx mappings: \(codeBuffer >> 20) MiB")
+            #expect(codeBuffer > 0 && codeBuffer <= TCGCodeCache.defaultMiB << 20)
+        }
         try handle.unmountAll()
         try handle.shutdown()
         #expect(readOnlyImage.isAllZero())
+    }
+}
+
+/// A process's argv, from /proc.
+func processArguments(_ pid: Int32) -> [String] {
+    guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return [] }
+    return data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+}
+
+/// Total bytes of a process's anonymous writable-and-executable mappings: qemu's TCG code buffer.
+func executableMappingBytes(_ pid: Int32) -> Int {
+    // Read to EOF: /proc files report size 0, and a size-sized read gets only the first page.
+    guard let data = try? FileHandle(forReadingFrom: URL(fileURLWithPath: "/proc/\(pid)/maps")).readToEnd() else { return 0 }
+    return String(decoding: data, as: UTF8.self).split(separator: "\n").reduce(0) { total, line in
+        let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+        guard fields.count == 5, fields[1] == "rwxp" else { return total }  // 5 fields: no file name
+        let bounds = fields[0].split(separator: "-").compactMap { Int($0, radix: 16) }
+        return bounds.count == 2 ? total + bounds[1] - bounds[0] : total
     }
 }
 
