@@ -30,7 +30,10 @@ final class ProgressRenderer: @unchecked Sendable {
             switch mode {
             case .quiet: return
             case .json: json(event)
-            case .lines: FileHandle.standardError.write(Data((line(event) + "\n").utf8))
+            case .lines:
+                // Logs get progress in 10 % steps; each percentage arrives at most once.
+                if event.kind == .progress, Int(((event.progress ?? 0) * 100).rounded(.down)) % 10 != 0 { return }
+                FileHandle.standardError.write(Data((line(event) + "\n").utf8))
             case .terminal: terminal(event)
             }
         }
@@ -40,7 +43,13 @@ final class ProgressRenderer: @unchecked Sendable {
 
     private func line(_ event: ProgressEvent) -> String {
         if event.kind == .message && event.image == nil { return "kdumpbake: \(event.step)" }
-        return String(format: "[%6.1f] %@: %@", event.elapsed, name(event.image), event.step)
+        return String(format: "[%6.1f] %@: %@", event.elapsed, name(event.image), event.step + percentage(event))
+    }
+
+    /// " 42%" for progress events, "" otherwise.
+    private func percentage(_ event: ProgressEvent) -> String {
+        guard event.kind == .progress, let progress = event.progress else { return "" }
+        return " \(Int((progress * 100).rounded(.down)))%"
     }
 
     private func json(_ event: ProgressEvent) {
@@ -59,6 +68,10 @@ final class ProgressRenderer: @unchecked Sendable {
             if let image = event.image {
                 running.removeAll { $0.image == image }
                 running.append((image, event.step, event.elapsed))
+            }
+        case .progress:
+            if let index = running.firstIndex(where: { $0.image == event.image }) {
+                running[index].step = event.step + percentage(event)
             }
         case .finished:
             running.removeAll { $0.image == event.image }

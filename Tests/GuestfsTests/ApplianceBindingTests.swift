@@ -6,7 +6,9 @@ import Testing
 /// ~30 s under TCG. Drives: a scratch disk (read-write) and a host file attached read-only.
 @Suite struct ApplianceBindingTests {
     @Test func scratchDiskRoundTripAndReadOnlyDrive() throws {
-        let readOnlyImage = try HostTempFile(size: 16 << 20)
+        // 160 MiB: downloading it takes long enough (~5 s under TCG) for the daemon to send
+        // progress events, which it only starts after about 2 s.
+        let readOnlyImage = try HostTempFile(size: 160 << 20)
         var fallbackLines: [String] = []
         var traced: [String] = []
         let handle = try ApplianceLauncher.launch(
@@ -81,6 +83,16 @@ import Testing
         // The read-only drive refuses writes.
         let refused = #expect(throws: GuestfsError.self) { try handle.partitionWholeDisk("/dev/sdb", tableType: "mbr") }
         print("read-only refusal: \(refused?.message ?? "-")")
+
+        // A long download reports progress: position/total of the whole device, rising.
+        var progress: [(position: UInt64, total: UInt64)] = []
+        let token = try handle.onEvents(.progress) { if let step = $0.progress { progress.append(step) } }
+        try handle.download("/dev/sdb", toHostFile: "/dev/null")
+        handle.removeEventCallback(token)
+        print("progress events: \(progress.count), last \(String(describing: progress.last))")
+        #expect(!progress.isEmpty)
+        #expect(progress.allSatisfy { $0.total == 160 << 20 })
+        #expect(zip(progress, progress.dropFirst()).allSatisfy { $0.position <= $1.position })
 
         // Trace events reached the Swift closure.
         #expect(traced.contains { $0.contains("part_disk") })

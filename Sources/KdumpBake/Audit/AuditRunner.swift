@@ -28,7 +28,8 @@ public enum AuditRunner {
             let clocks = group.map { ProgressClock(image: $0, sink: events) }
             for clock in clocks { clock.emit(.started, group.count == 1 ? "auditing" : "auditing, \(group.count) images in one appliance") }
             let run = ProgressClock(image: nil, sink: events)
-            let reports = audit(group, options: options) { run.emit(.message, $0) }
+            let steps = Dictionary(zip(group, clocks.map(StepProgress.init)), uniquingKeysWith: { first, _ in first })
+            let reports = audit(group, options: options, steps: steps) { run.emit(.message, $0) }
             for (clock, report) in zip(clocks, reports) {
                 let status = report.hasErrors ? "error" : report.compliant ? "compliant" : "non-compliant"
                 clock.emit(.finished, "\(status) (\(report.profile ?? "no profile"))", status: status)
@@ -45,6 +46,11 @@ public enum AuditRunner {
     }
 
     public static func audit(_ paths: [String], options: AuditOptions, log: @escaping (String) -> Void = { _ in }) -> [ImageReport] {
+        audit(paths, options: options, steps: [:], log: log)
+    }
+
+    /// `steps`: per image path, where its steps and progress go.
+    static func audit(_ paths: [String], options: AuditOptions, steps: [String: StepProgress], log: @escaping (String) -> Void) -> [ImageReport] {
         var reports: [ImageReport] = []
         var opened: [OpenedImage] = []
         for path in paths {
@@ -58,7 +64,7 @@ public enum AuditRunner {
             }
         }
         guard !opened.isEmpty else { return reports }
-        for (index, findings) in auditGuests(opened, options: options, log: log).sorted(by: { $0.0 < $1.0 }) {
+        for (index, findings) in auditGuests(opened, options: options, steps: steps, log: log).sorted(by: { $0.0 < $1.0 }) {
             reports[index].findings += findings.findings
             reports[index].os = findings.os.map(ImageReport.OS.init)
             reports[index].profile = findings.profile
@@ -82,11 +88,14 @@ public enum AuditRunner {
     /// One appliance for all images; separate ones when images could conflict inside it (LVM:
     /// two images with the same volume-group name cannot both be active). An image qemu cannot
     /// attach (an empty file, say) is reported on its own and does not spoil the others.
-    private static func auditGuests(_ images: [OpenedImage], options: AuditOptions, log: @escaping (String) -> Void) -> [(Int, GuestAudit)] {
+    private static func auditGuests(_ images: [OpenedImage], options: AuditOptions, steps: [String: StepProgress],
+                                    log: @escaping (String) -> Void) -> [(Int, GuestAudit)] {
         var attached: [OpenedImage] = []
         var refused: [(Int, GuestAudit)] = []
+        let progressRoute = GuestfsProgressRoute()
         do {
             let handle = try ApplianceLauncher.launch(policy: options.launchPolicy, log: log) { handle in
+                try progressRoute.attach(to: handle)
                 attached = []
                 refused = []
                 for image in images {
@@ -106,12 +115,14 @@ public enum AuditRunner {
             let filesystems = try RootFinder.candidateFilesystems(handle, devices: devices)
             if attached.count > 1, filesystems.contains(where: { !$0.device.hasPrefix("/dev/sd") }) {
                 log("LVM or other volume managers found: auditing the \(attached.count) images in separate appliances so their volume groups cannot collide")
-                return refused + attached.flatMap { auditGuests([$0], options: options, log: log) }
+                return refused + attached.flatMap { auditGuests([$0], options: options, steps: steps, log: log) }
             }
             let roots = try RootFinder.findRoots(on: handle, devices: devices, filesystems: filesystems)
             var unidentified = UnidentifiedGuests(handle: handle)
             return refused + attached.enumerated().map { drive, image in
                 let onDrive = roots.filter { $0.driveIndex == drive }
+                progressRoute.route(to: steps[image.path])
+                steps[image.path]?.step("reading the guest and checking")
                 return (image.reportIndex, auditGuest(onDrive, drive: drive, handle: handle, unidentified: &unidentified, options: options))
             }
         } catch {

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The host's `qemu-img`, run with argv: the overlay that makes a patch all-or-nothing, the
 /// commit that lands it, the conversion that writes `--output` copies.
@@ -17,34 +18,70 @@ enum QemuImg {
 
     /// Writes the overlay's changes into its backing file. Not atomic: the one window where an
     /// interrupted `--in-place` patch can leave a partly written image (documented in the README).
-    static func commit(_ overlay: String) throws {
-        try run(["commit", "-q", "-f", "qcow2", "-d", overlay])
+    static func commit(_ overlay: String, progress: ((Double) -> Void)? = nil) throws {
+        try run(["commit", "-f", "qcow2", "-d", overlay], progress: progress)
     }
 
     /// Writes overlay + backing as a new image of `format`; a VHD stays an Azure fixed VHD.
-    static func convert(_ overlay: String, to output: String, format: DiskImageFormat) throws {
-        var arguments = ["convert", "-q", "-f", "qcow2", "-O", format.qemuName]
+    static func convert(_ overlay: String, to output: String, format: DiskImageFormat, progress: ((Double) -> Void)? = nil) throws {
+        var arguments = ["convert", "-f", "qcow2", "-O", format.qemuName]
         if format == .vhd { arguments += ["-o", "subformat=fixed,force_size"] }
-        try run(arguments + [overlay, output])
+        try run(arguments + [overlay, output], progress: progress)
     }
 
-    static func run(_ arguments: [String]) throws {
+    /// Runs qemu-img; with `progress`, adds `-p` and reports its percentages (0…1) as they come,
+    /// otherwise `-q`. Long on real images (a 30 GB VHD), so worth showing.
+    static func run(_ arguments: [String], progress: ((Double) -> Void)? = nil) throws {
+        var arguments = arguments
+        if !arguments.contains("-q") { arguments.insert(progress == nil ? "-q" : "-p", at: 1) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/qemu-img")
         process.arguments = arguments
         let errors = Pipe()
-        process.standardOutput = FileHandle.nullDevice
+        let output = Pipe()
+        process.standardOutput = progress == nil ? FileHandle.nullDevice : output
         process.standardError = errors
         do {
             try process.run()
         } catch {
             throw Failure(arguments: arguments, message: "cannot run /usr/bin/qemu-img: \(error.localizedDescription) (install qemu-utils)")
         }
-        let stderr = errors.fileHandleForReading.readDataToEndOfFile()
+        // stderr is drained on its own thread so neither pipe can fill and block qemu-img.
+        let stderrData = Mutex(Data())
+        let drained = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            let data = errors.fileHandleForReading.readDataToEndOfFile()
+            stderrData.withLock { $0 = data }
+            drained.signal()
+        }
+        if let progress { readProgress(from: output.fileHandleForReading, into: progress) }
+        drained.wait()
+        let stderr = stderrData.withLock { $0 }
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
             let text = String(decoding: stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             throw Failure(arguments: arguments, message: text.isEmpty ? "exit status \(process.terminationStatus)" : text)
         }
+    }
+
+    /// qemu-img -p draws `    (42.00/100%)` and redraws it after a carriage return.
+    static func readProgress(from handle: FileHandle, into progress: (Double) -> Void) {
+        var pending = Data()
+        while case let chunk = handle.availableData, !chunk.isEmpty {
+            pending.append(chunk)
+            while let end = pending.firstIndex(where: { $0 == 0x0D || $0 == 0x0A }) {
+                if let fraction = progressFraction(String(decoding: pending[..<end], as: UTF8.self)) { progress(fraction) }
+                pending.removeSubrange(...end)
+            }
+        }
+        if let fraction = progressFraction(String(decoding: pending, as: UTF8.self)) { progress(fraction) }
+    }
+
+    /// The fraction in one qemu-img progress line, nil for anything else.
+    static func progressFraction(_ line: String) -> Double? {
+        let text = line.trimmingCharacters(in: .whitespaces)
+        guard text.hasPrefix("("), text.hasSuffix("/100%)"),
+              let value = Double(text.dropFirst().dropLast("/100%)".count)), (0...100).contains(value) else { return nil }
+        return value / 100
     }
 }

@@ -14,7 +14,7 @@ public enum PatchRunner {
         return ParallelRunner.map(paths, jobs: jobs) { [options] path in
             let clock = ProgressClock(image: path, sink: events)
             clock.emit(.started, "patching")
-            let report = PatchTransaction(path: path, options: options, log: { clock.emit(.step, $0) }).run()
+            let report = PatchTransaction(path: path, options: options, progress: StepProgress(clock)).run()
             clock.emit(.finished, report.message, status: report.status.rawValue)
             return report
         }
@@ -34,7 +34,10 @@ public enum PatchRunner {
 struct PatchTransaction {
     let path: String
     let options: PatchOptions
-    let log: (String) -> Void
+    /// Receives the steps (`log`) and how far each is.
+    let progress: StepProgress
+
+    private func log(_ step: String) { progress.step(step) }
 
     func run() -> PatchReport {
         do {
@@ -72,7 +75,8 @@ struct PatchTransaction {
 
         log("opening (\(format.rawValue))")
         if !options.dryRun { try QemuImg.createOverlay(overlay, backing: absolute, format: format) }
-        let handle = try ApplianceLauncher.launch(policy: options.launchPolicy, log: log) { handle in
+        let handle = try ApplianceLauncher.launch(policy: options.launchPolicy, log: progress.step) { handle in
+            try GuestfsProgressRoute(progress).attach(to: handle)
             if options.dryRun {
                 try handle.addDrive(absolute, DriveOptions(format: format.qemuName, readonly: true))
             } else {
@@ -108,7 +112,7 @@ struct PatchTransaction {
 
         try Interruption.checkpoint()
         try guest.root.mount(on: handle, writable: true)
-        var applier = PlanApplier(handle: handle, log: log)
+        var applier = PlanApplier(handle: handle, log: progress.step)
         applier.rebuildTimeout = options.rebuildTimeout
         report.notes = try applier.apply(plan).messages
         try handle.unmountAll()
@@ -147,12 +151,12 @@ struct PatchTransaction {
     /// the README documents the window).
     private func land(overlay: String, format: DiskImageFormat, output: String) throws {
         if output == path {
-            try QemuImg.commit(overlay)
+            try QemuImg.commit(overlay, progress: progress.report(fraction:))
         } else {
             let partial = ((output as NSString).deletingLastPathComponent as NSString)
                 .appendingPathComponent(".\((output as NSString).lastPathComponent).kdumpbake-partial")
             do {
-                try QemuImg.convert(overlay, to: partial, format: format)
+                try QemuImg.convert(overlay, to: partial, format: format, progress: progress.report(fraction:))
                 try HostFile.fsync(partial)
                 guard rename(partial, output) == 0 else { throw DiskImageError(path: output, errno: errno) }
             } catch {

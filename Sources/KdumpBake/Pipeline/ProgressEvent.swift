@@ -6,6 +6,9 @@ public struct ProgressEvent: Encodable, Sendable, Equatable {
         case started
         /// The image entered a step (`rebuilding kdump initrd for 2.6.32-358.el6.x86_64`).
         case step
+        /// How far the current step is (`progress`, 0…1): from libguestfs progress events (long
+        /// downloads) and from qemu-img while it commits or writes an image.
+        case progress
         /// A message not tied to a step (a KVM→TCG fallback, a separate-appliance fallback).
         case message
         /// Work on the image ended; `status` says how.
@@ -21,13 +24,16 @@ public struct ProgressEvent: Encodable, Sendable, Equatable {
     public var status: String?
     /// Seconds since work on the image (or the run) began.
     public var elapsed: Double
+    /// For `progress`: the fraction of the step done, 0…1.
+    public var progress: Double?
 
-    public init(image: String?, kind: Kind, step: String, status: String? = nil, elapsed: Double) {
+    public init(image: String?, kind: Kind, step: String, status: String? = nil, elapsed: Double, progress: Double? = nil) {
         self.image = image
         self.kind = kind
         self.step = step
         self.status = status
         self.elapsed = (elapsed * 10).rounded() / 10
+        self.progress = progress.map { (min(max($0, 0), 1) * 1000).rounded() / 1000 }
     }
 }
 
@@ -45,7 +51,7 @@ struct ProgressClock: Sendable {
         return Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
-    func emit(_ kind: ProgressEvent.Kind, _ step: String, status: String? = nil) {
-        sink(ProgressEvent(image: image, kind: kind, step: step, status: status, elapsed: elapsed))
+    func emit(_ kind: ProgressEvent.Kind, _ step: String, status: String? = nil, progress: Double? = nil) {
+        sink(ProgressEvent(image: image, kind: kind, step: step, status: status, elapsed: elapsed, progress: progress))
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Guestfs
 import KdumpBake
 import TestImages
+import Synchronization
 import Testing
 
 /// `patch` on both look-alikes, raw and fixed VHD: compliant afterwards, metadata and SELinux
@@ -33,10 +34,19 @@ import Testing
         }
         let footers = try images.filter { $0.format == .vhd }.map { try VHDFooter.read(path: $0.path) }
 
-        let reports = PatchRunner.patch(images.map(\.path), options: PatchOptions(manifest: .builtin(), destination: .inPlace, launchPolicy: Self.policy))
+        let events = Mutex<[ProgressEvent]>([])
+        let reports = PatchRunner.patch(images.map(\.path), options: PatchOptions(manifest: .builtin(), destination: .inPlace, launchPolicy: Self.policy),
+                                        events: { event in events.withLock { $0.append(event) } })
         for report in reports {
             #expect(report.status == .patched, "\(report.message) \(report.findings)")
             #expect(report.notes.isEmpty, "a label could not be derived: \(report.notes)")
+        }
+        // qemu-img's progress while committing reaches the events, ending at 100 %.
+        for image in images {
+            let progress = events.withLock { $0 }.filter { $0.image == image.path && $0.kind == .progress }
+            let committing = progress.filter { $0.step == "committing into the image" }
+            #expect(committing.last?.progress == 1.0, "\(image.path): \(progress)")
+            print("progress events by step: \(Dictionary(grouping: progress, by: \.step).mapValues(\.count))")
         }
         #expect(reports[2].changes.contains("write /etc/sysctl.d/99-zz-kdumpbake.conf (replace, new file)"))
         #expect(reports[2].changes.filter { $0.hasPrefix("run /sbin/mkdumprd -f /boot/initramfs-") }.count == 2)
