@@ -77,6 +77,7 @@ public enum ApplianceLauncher {
             if watchdog.cancel() == .fired {
                 throw GuestfsError(operation: "launch", message: "launch: the appliance did not start within \(timeout.seconds) s and was stopped (\(firstLine(of: error.message)))")
             }
+            if ApplianceBuildFailure.isSuperminFailure(error) { throw ApplianceBuildFailure.explain(error, settings: settings) }
             throw error
         }
     }

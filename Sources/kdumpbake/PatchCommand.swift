@@ -76,6 +76,8 @@ extension KdumpBakeCommand {
                 case .text: print(PatchTextReport.render(reports), terminator: "")
                 }
             }
+            // Input errors also get their one line on stderr, as audit's do, whatever the format.
+            for report in reports where report.status == .invalid { say(report.message) }
             throw ExitCode(PatchRunner.exitCode(reports))
         }
     }

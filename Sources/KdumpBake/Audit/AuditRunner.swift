@@ -173,7 +173,8 @@ struct UnidentifiedGuests {
         }
         let devices = (try? handle.listDevices()) ?? []
         guard let os = inspected?.first(where: { RootFinder.driveIndex(of: $0.root, devices: devices) == drive }) else {
-            return Finding(check: "os.supported", status: .error, message: "no operating system found on this image")
+            // A blank or data-only disk is as unmatched as a Windows guest: the policy decides.
+            return Finding(check: "os.supported", status: unmatched == .skip ? .skip : .error, message: "no operating system found on this image")
         }
         let name = os.productName.isEmpty || os.productName == "unknown" ? "\(os.distro) \(os.majorVersion).\(os.minorVersion)" : os.productName
         return Finding(check: "os.supported", status: unmatched == .skip ? .skip : .error,

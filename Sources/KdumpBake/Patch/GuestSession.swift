@@ -9,13 +9,15 @@ struct GuestSession {
     private let firstFacts: GuestFacts?
 
     /// Finds exactly one supported root on drive 0 and chooses its profile; anything else is an
-    /// input error that leaves the image untouched.
+    /// input error that leaves the image untouched, or a skip when no supported guest is there
+    /// (no OS, Windows) and the manifest says `unmatched: skip`.
     init(handle: GuestfsHandle, path: String, options: PatchOptions) throws {
         self.handle = handle
         let roots = try RootFinder.findRoots(on: handle)
         guard let root = roots.first else {
             var unidentified = UnidentifiedGuests(handle: handle)
-            throw PatchError.notPatchable(unidentified.describe(drive: 0, unmatched: .fail).message)
+            let finding = unidentified.describe(drive: 0, unmatched: options.auditOptions.manifest.unmatched)
+            throw finding.status == .skip ? PatchError.unmatchedSkipped(finding.message) : PatchError.notPatchable(finding.message)
         }
         guard roots.count == 1 else {
             throw PatchError.notPatchable("several operating systems found (\(roots.map(\.device).joined(separator: ", "))); kdumpbake patches one per image")

@@ -151,11 +151,18 @@ public enum PatchError: Error, Equatable, Sendable, CustomStringConvertible {
     case verificationFailed([Finding])
     /// SIGINT or SIGTERM arrived before the commit; nothing was committed.
     case interrupted(Int32)
+    /// No supported guest on the image and the manifest says `unmatched: skip`.
+    case unmatchedSkipped(String)
+    /// `--output` could not be written on the host (disk full, I/O error); the partial file is
+    /// removed. A host problem, not the guest's: exit 2 like other input/environment errors.
+    case outputFailed(String)
 
     public var description: String {
         switch self {
         case .notPatchable(let reason): reason
         case .stepFailed(let reason): reason
+        case .unmatchedSkipped(let reason): reason
+        case .outputFailed(let reason): reason
         case .interrupted(let number): "interrupted by signal \(number)"
         case .verificationFailed(let findings):
             "verification failed: " + findings.map { "\($0.check): \($0.message)" }.joined(separator: "; ")

@@ -45,6 +45,8 @@ struct PatchTransaction {
         } catch let error as PatchError {
             switch error {
             case .notPatchable(let reason): return PatchReport(path: path, status: .invalid, message: "\(path): \(reason); image untouched")
+            case .outputFailed(let reason): return PatchReport(path: path, status: .invalid, message: "\(path): \(reason); image untouched")
+            case .unmatchedSkipped(let reason): return PatchReport(path: path, status: .skipped, message: "\(path): \(reason); skipped (unmatched: skip)")
             case .interrupted(let number):
                 return PatchReport(path: path, status: .failed,
                                    message: "\(path): interrupted by signal \(number) before committing; image untouched")
@@ -55,6 +57,9 @@ struct PatchTransaction {
             }
         } catch let error as DiskImageError {
             return PatchReport(path: path, status: .invalid, message: "\(error)")
+        } catch let error as GuestfsError where error.operation == "appliance" {
+            // The host cannot build an appliance at all (no kernel): an environment error, exit 2.
+            return PatchReport(path: path, status: .invalid, message: "\(path): \(error); image untouched")
         } catch {
             if let number = Interruption.signal {
                 return PatchReport(path: path, status: .failed, message: "\(path): interrupted by signal \(number) before committing; image untouched")
@@ -68,6 +73,8 @@ struct PatchTransaction {
         let lock = try ImageLock(path: path, mode: options.dryRun ? .shared : .exclusive)
         defer { withExtendedLifetime(lock) {} }
         let format = try DiskImageFormat.detect(path: path)
+        let damage = ContainerDamage.problems(path: path, format: format)
+        guard damage.isEmpty else { throw PatchError.notPatchable(damage.joined(separator: "; ")) }
         let output = try outputPath()
         let work = try HostTemporaryDirectory(prefix: "kdumpbake-patch")
         let overlay = work.path + "/overlay.qcow2"
@@ -75,7 +82,7 @@ struct PatchTransaction {
 
         log("opening (\(format.rawValue))")
         if !options.dryRun { try QemuImg.createOverlay(overlay, backing: absolute, format: format) }
-        let handle = try ApplianceLauncher.launch(policy: options.launchPolicy, log: progress.step) { handle in
+        let handle = try ApplianceLauncher.launch(policy: options.launchPolicy, log: progress.message) { handle in
             try GuestfsProgressRoute(progress).attach(to: handle)
             if options.dryRun {
                 try handle.addDrive(absolute, DriveOptions(format: format.qemuName, readonly: true))
@@ -138,12 +145,34 @@ struct PatchTransaction {
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw DiskImageError(path: directory, message: "output directory does not exist")
         }
-        guard access(directory, W_OK) == 0 else { throw DiskImageError(path: directory, message: "output directory is not writable") }
         let output = (directory as NSString).appendingPathComponent((path as NSString).lastPathComponent)
         if URL(fileURLWithPath: output).standardizedFileURL.resolvingSymlinksInPath() == URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath() {
             throw DiskImageError(path: output, message: "--output would overwrite the input image; use --in-place for that")
         }
+        try probeWritable(directory: directory, partial: partialPath(for: output))
         return output
+    }
+
+    /// The hidden file `--output` is written to before the rename: same directory, so the rename
+    /// is atomic.
+    private func partialPath(for output: String) -> String {
+        ((output as NSString).deletingLastPathComponent as NSString).appendingPathComponent(".\((output as NSString).lastPathComponent).kdumpbake-partial")
+    }
+
+    /// Creates and removes the partial file before any appliance starts, so an unwritable
+    /// directory (read-only mount, immutable directory, no permission) fails at once with exit 2.
+    /// `access(W_OK)` cannot tell: it says yes to root on a read-only filesystem's permissions.
+    private func probeWritable(directory: String, partial: String) throws {
+        var descriptor = open(partial, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        if descriptor < 0, errno == EEXIST {  // left by a kdumpbake that was killed while writing
+            unlink(partial)
+            descriptor = open(partial, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        }
+        guard descriptor >= 0 else {
+            throw DiskImageError(path: directory, message: "output directory is not writable: \(String(cString: strerror(errno)))")
+        }
+        close(descriptor)
+        unlink(partial)
     }
 
     /// The only step that writes the user's files. `--output`: convert into a hidden partial file
@@ -153,15 +182,14 @@ struct PatchTransaction {
         if output == path {
             try QemuImg.commit(overlay, progress: progress.report(fraction:))
         } else {
-            let partial = ((output as NSString).deletingLastPathComponent as NSString)
-                .appendingPathComponent(".\((output as NSString).lastPathComponent).kdumpbake-partial")
+            let partial = partialPath(for: output)
             do {
                 try QemuImg.convert(overlay, to: partial, format: format, progress: progress.report(fraction:))
                 try HostFile.fsync(partial)
                 guard rename(partial, output) == 0 else { throw DiskImageError(path: output, errno: errno) }
             } catch {
                 try? FileManager.default.removeItem(atPath: partial)
-                throw PatchError.stepFailed("writing \(output) failed: \(error)")
+                throw PatchError.outputFailed("writing \(output) failed: \(error); no partial output left")
             }
         }
         if format == .vhd {

@@ -20,6 +20,12 @@ final class StepProgress: Sendable {
         clock.emit(.step, text)
     }
 
+    /// A message about the image that is not a step (the KVM→TCG fallback): progress keeps
+    /// being reported against the current step.
+    func message(_ text: String) {
+        clock.emit(.message, text)
+    }
+
     /// Reports `position` of `total` done in the current step.
     func report(position: UInt64, total: UInt64) {
         guard total > 0 else { return }

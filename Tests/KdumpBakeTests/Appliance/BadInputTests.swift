@@ -20,9 +20,16 @@ import Testing
             "badsum.vhd": badSum,
         ]
         for (name, data) in files { try data.write(to: URL(fileURLWithPath: directory.path + "/" + name)) }
+        // A dynamic VHD of the same guest whose block allocation table points past the file's end.
+        let brokenBAT = directory.path + "/broken-bat.vhd"
+        #expect(try HostTool.run(["qemu-img", "convert", "-q", "-f", "vpc", "-O", "vpc", "-o", "subformat=dynamic", stock.path, brokenBAT]).status == 0)
+        let handle = try FileHandle(forUpdating: URL(fileURLWithPath: brokenBAT))
+        try handle.seek(toOffset: 1536)  // qemu-img's table offset, checked below through the finding
+        handle.write(Data([0x7F, 0xFF, 0xFF, 0xF0]))
+        try handle.close()
         let good = directory.path + "/good.vhd"
         try FileManager.default.copyItem(atPath: stock.path, toPath: good)
-        let paths = files.keys.sorted().map { directory.path + "/" + $0 } + [good]
+        let paths = files.keys.sorted().map { directory.path + "/" + $0 } + [brokenBAT, good]
         let before = try paths.map { try FileFingerprint($0) }
 
         let run = try CLIRun.run(["audit", "--jobs", "1", "--format", "json"] + paths)
@@ -39,6 +46,7 @@ import Testing
         #expect(finding("text.vhd", "os.supported")?["message"] as? String == "no operating system found on this image")
         #expect(finding("truncated.vhd", "vhd.format")?["status"] as? String == "fail")
         #expect((finding("badsum.vhd", "vhd.format")?["message"] as? String)?.contains("footer checksum") == true)
+        #expect((finding("broken-bat.vhd", "vhd.format")?["message"] as? String)?.contains("the block allocation table is broken") == true)
         // The good image in the same run is audited as usual.
         #expect(finding("good.vhd", "os.supported")?["status"] as? String == "pass")
         #expect(finding("good.vhd", "sysctl.kernel_panic")?["status"] as? String == "fail")

@@ -3,8 +3,9 @@ import KdumpBake
 import TestImages
 import Testing
 
-/// A guest no profile matches (an Ubuntu-like one): `unmatched: fail` makes it an error (exit 2,
-/// image untouched), `unmatched: skip` a clear skip (exit 0).
+/// A guest no profile matches (an Ubuntu-like one) and a disk with no operating system (a data
+/// filesystem): `unmatched: fail` makes each an error (exit 2, image untouched), `unmatched: skip`
+/// a clear skip (exit 0).
 @Suite struct UnmatchedGuestTests {
     static let ubuntu = GuestRecipe.centos64
         .removing("/etc/redhat-release").removing("/etc/centos-release").removing("/etc/system-release")
@@ -13,25 +14,38 @@ import Testing
     @Test func unmatchedFailOrSkipWithAClearReason() throws {
         let image = try TestImageBuilder.scratchCopy(Self.ubuntu, format: .raw)
         defer { image.discardScratch() }
-        let before = try FileFingerprint(image.path)
         let directory = try HostDirectory()
+        // A disk holding only data: one ext4 filesystem over the whole disk, a file or two.
+        let data = directory.path + "/data-tree"
+        try FileManager.default.createDirectory(atPath: data + "/backups", withIntermediateDirectories: true)
+        try "nothing bootable here\n".write(toFile: data + "/README", atomically: true, encoding: .utf8)
+        let blank = directory.path + "/data-disk.raw"
+        #expect(try HostTool.run(["mke2fs", "-q", "-F", "-t", "ext4", "-L", "data", "-d", data, blank, "64M"]).status == 0)
+        let images = [image.path, blank]
+        let before = try images.map { try FileFingerprint($0) }
         let skipManifest = directory.path + "/skip.yaml"
         let builtin = String(decoding: try Data(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("../../../Templates/manifest.yaml").standardized), as: UTF8.self)
         try builtin.replacingOccurrences(of: "unmatched: fail", with: "unmatched: skip").write(toFile: skipManifest, atomically: true, encoding: .utf8)
 
-        let failing = try CLIRun.run(["patch", "--in-place", image.path])
+        let failing = try CLIRun.run(["patch", "--in-place"] + images)
         #expect(failing.status == 2)
+        #expect(failing.stdout.contains("\(blank): no operating system found on this image; image untouched"), "\(failing.stdout)")
         #expect(failing.stdout.contains("ubuntu 12.4 x86_64 (Ubuntu 12.04.5 LTS): no profile in <built-in manifest> matches (unmatched: fail)"), "\(failing.stdout)")
         #expect(failing.stdout.contains("image untouched"))
 
-        let skipped = try CLIRun.run(["patch", "--in-place", "--manifest", skipManifest, image.path])
-        #expect(skipped.status == 0)
-        #expect(skipped.stdout.contains("skipped (unmatched: skip)"))
+        let skipped = try CLIRun.run(["patch", "--in-place", "--manifest", skipManifest] + images)
+        #expect(skipped.status == 0, "\(skipped.stdout)")
+        #expect(skipped.stdout.contains("\(image.path): ubuntu"))
+        #expect(skipped.stdout.contains("\(blank): no operating system found on this image; skipped (unmatched: skip)"), "\(skipped.stdout)")
 
-        let audit = try CLIRun.run(["audit", "--format", "json", "--manifest", skipManifest, image.path])
-        #expect(audit.status == 0)
-        #expect(audit.stdout.contains("\"status\" : \"skip\""))
-        #expect(try FileFingerprint(image.path) == before)
+        let audit = try CLIRun.run(["audit", "--format", "json", "--manifest", skipManifest] + images)
+        #expect(audit.status == 0, "\(audit.stdout)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any])
+        for report in try #require(document["images"] as? [[String: Any]]) {
+            let supported = (report["findings"] as? [[String: Any]])?.first { $0["check"] as? String == "os.supported" }
+            #expect(supported?["status"] as? String == "skip", "\(report)")
+        }
+        #expect(try images.map { try FileFingerprint($0) } == before)
     }
 }

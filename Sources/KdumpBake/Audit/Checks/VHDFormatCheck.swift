@@ -8,8 +8,7 @@ public enum VHDFormatCheck {
 
     public static func run(path: String, format: DiskImageFormat) -> Finding {
         if format != .vhd, path.lowercased().hasSuffix(".vhd") {
-            return Finding(check: id, status: .fail,
-                           message: "named .vhd but its content is \(format.rawValue): no VHD footer (\"conectix\") in the last 512 bytes, so the file is truncated or not a VHD; Azure rejects it",
+            return Finding(check: id, status: .fail, message: ContainerDamage.problems(path: path, format: format).joined(separator: "; ") + "; Azure rejects it",
                            path: path, expected: "VHD footer", actual: format.rawValue)
         }
         guard format == .vhd else {
@@ -18,17 +17,16 @@ public enum VHDFormatCheck {
                            path: path, actual: format.rawValue)
         }
         let footer: VHDFooter
-        let fileSize: UInt64
+        let file: DiskImageFile
         do {
             footer = try VHDFooter.read(path: path)
-            fileSize = try DiskImageFile.size(of: path)
+            file = try DiskImageFile(path: path)
         } catch {
             return Finding(check: id, status: .fail, message: "\(error)", path: path)
         }
+        defer { file.close() }
         var problems = ProblemList()
-        if !footer.checksumIsValid {
-            problems.fail(String(format: "footer checksum is 0x%08X but the footer sums to 0x%08X: the footer is corrupt", footer.storedChecksum, footer.computedChecksum))
-        }
+        for damage in ContainerDamage.problems(footer: footer, file: file) { problems.fail(damage) }
         if footer.diskType != .fixed {
             problems.fail("disk type is \(footer.diskType); Azure accepts only fixed VHDs (Azure: \"VHD is not a fixed VHD\"); convert with qemu-img convert -O vpc -o subformat=fixed,force_size")
         }
@@ -37,9 +35,6 @@ public enum VHDFormatCheck {
         }
         if footer.currentSize > maximumSize {
             problems.fail("virtual size \(footer.currentSize) bytes exceeds Azure's maximum of 1,023 GiB")
-        }
-        if footer.diskType == .fixed, fileSize != footer.currentSize + UInt64(VHDFooter.size) {
-            problems.fail("file is \(fileSize) bytes but a fixed VHD of \(footer.currentSize) bytes must be \(footer.currentSize + UInt64(VHDFooter.size)) (data + 512-byte footer): truncated or padded")
         }
         return problems.finding(id, pass: "fixed VHD, \(footer.currentSize >> 20) MiB, valid footer (creator '\(footer.creatorApplication.trimmingCharacters(in: .whitespaces))')",
                                 path: path, expected: "fixed, whole MiB, ≤ 1023 GiB, valid checksum",
