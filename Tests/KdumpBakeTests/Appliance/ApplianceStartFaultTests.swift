@@ -9,27 +9,14 @@ import Testing
 /// (The KVM→TCG fallback, the row's other half, is covered by every appliance test on this
 /// machine, where KVM aborts; see ApplianceBindingTests.)
 @Suite struct ApplianceStartFaultTests {
-    private func runWithoutKernel(_ arguments: [String], cache: String) throws -> (status: Int32, stderr: String, stdout: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
-        // argv only: the binary and its arguments are passed as "$0" "$@", never spliced into the script.
-        process.arguments = ["-m", "/bin/sh", "-c", "mount -t tmpfs none /boot && mount -t tmpfs none /lib/modules && exec \"$0\" \"$@\"",
-                             CLIRun.binary] + arguments
+    private func runWithoutKernel(_ arguments: [String], cache: String) throws -> CLIRun {
         var environment = ProcessInfo.processInfo.environment
         environment["LIBGUESTFS_CACHEDIR"] = cache
         environment.removeValue(forKey: "LIBGUESTFS_BACKEND_SETTINGS")  // automatic: prove there is no TCG retry
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        nonisolated(unsafe) var errData = Data()
-        let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
-        reader.start()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        while !reader.isFinished { Thread.sleep(forTimeInterval: 0.01) }
-        return (process.terminationStatus, String(decoding: errData, as: UTF8.self), String(decoding: outData, as: UTF8.self))
+        // argv only: the binary and its arguments are passed as "$0" "$@", never spliced into the script.
+        return try CLIRun.run(executable: "/usr/bin/unshare", ["-m", "/bin/sh", "-c",
+            "mount -t tmpfs none /boot && mount -t tmpfs none /lib/modules && exec \"$0\" \"$@\"", CLIRun.binary] + arguments,
+            environment: environment)
     }
 
     @Test func noKernelForSuperminGivesOneActionableLine() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// What "byte-identical" means in these tests: same SHA-256 of the whole file and same mtime.
 struct FileFingerprint: Equatable, CustomStringConvertible {
@@ -35,22 +36,32 @@ struct CLIRun {
     }
 
     static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> CLIRun {
+        try run(executable: binary, arguments, environment: ProcessInfo.processInfo.environment.merging(environment) { $1 })
+    }
+
+    /// Runs any executable with exactly `environment`, capturing both pipes.
+    static func run(executable: String, _ arguments: [String], environment: [String: String]) throws -> CLIRun {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.environment = environment
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        // Read both pipes concurrently so neither fills up and blocks the child.
-        nonisolated(unsafe) var errData = Data()
-        let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
-        reader.start()
+        // Read both pipes concurrently so neither fills up and blocks the child; the semaphore
+        // orders the reader thread's write before the read here (ThreadSanitizer checks this).
+        let errData = Mutex(Data())
+        let drained = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            let data = err.fileHandleForReading.readDataToEndOfFile()
+            errData.withLock { $0 = data }
+            drained.signal()
+        }
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        while !reader.isFinished { Thread.sleep(forTimeInterval: 0.01) }
+        drained.wait()
         return CLIRun(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+                      stderr: String(decoding: errData.withLock { $0 }, as: UTF8.self))
     }
 }
