@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
         // The only C in the project: libguestfs's header plus a shim for what Swift cannot import.
@@ -56,5 +57,10 @@ let package = Package(
         .executableTarget(name: "kdumpbake-testimage", dependencies: ["TestImages"], path: "Tests/TestImageTool"),
         .testTarget(name: "GuestfsTests", dependencies: ["Guestfs", "TestImages"]),
         .testTarget(name: "KdumpBakeTests", dependencies: ["KdumpBake", "Guestfs", "TestImages"]),
+        // Property-based fuzzing of every parser of guest or user bytes; bounded, runs in plain `swift test`.
+        .testTarget(
+            name: "ParserFuzzTests",
+            dependencies: ["KdumpBake", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
     ]
 )

@@ -76,7 +76,10 @@ public struct VersionRange: Equatable, Sendable, CustomStringConvertible {
                     clauses.append(Clause(op: .equal, version: version))
                 } else {
                     clauses.append(Clause(op: .greaterOrEqual, version: version))
-                    clauses.append(Clause(op: .less, version: DistroVersion(version.major + 1)))
+                    // `major + 1` traps for "9223372036854775807" (found by ParserFuzzTests). No
+                    // major lies past Int.max, so ">= Int.max" alone already is that release line.
+                    let (next, overflow) = version.major.addingReportingOverflow(1)
+                    if !overflow { clauses.append(Clause(op: .less, version: DistroVersion(next))) }
                 }
             case "=", "==": clauses.append(Clause(op: .equal, version: version))
             default: clauses.append(Clause(op: Operator(rawValue: written!)!, version: version))

@@ -55,9 +55,16 @@ public struct ManagedBlock: Sendable, Equatable {
         let blocks = try Self.blocks(in: fileLines)
         let inBlock = Set(blocks.flatMap { Array($0) })
         let terminated = fileLines.indices.filter { !inBlock.contains($0) && fileLines[$0].hasNewline }
-        let crlf = terminated.isEmpty
+        var lineEndsCRLF = terminated.map { fileLines[$0].isCRLF }
+        // An appended block first completes an unterminated last line; one ending in `\r` then
+        // reads as CRLF on the next run, so it must count now (found by ParserFuzzTests: a file
+        // of just "\r" otherwise changed on every run).
+        if blocks.isEmpty, let last = fileLines.last, !last.hasNewline {
+            lineEndsCRLF.append(last.content.last == 0x0D)
+        }
+        let crlf = lineEndsCRLF.isEmpty
             ? blocks.first.map { fileLines[$0.lowerBound].isCRLF } == true
-            : terminated.allSatisfy { fileLines[$0].isCRLF }
+            : lineEndsCRLF.allSatisfy { $0 }
         let eol: [UInt8] = crlf ? [0x0D, 0x0A] : [0x0A]
         let superseded = conflictingLines(fileLines, blocks: blocks)
 
