@@ -33,7 +33,8 @@ public enum TCGCodeCache {
            FileManager.default.contents(atPath: path).map(Array.init) == script {
             return path
         }
-        let temporary = path + ".\(getpid()).new"
+        // Unique per call: parallel jobs in one process may race to write the first wrapper.
+        let temporary = path + ".\(getpid()).\(UUID().uuidString).new"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o700)
         guard fd >= 0 else { throw failure(temporary, "cannot create") }
         defer { unlink(temporary) }

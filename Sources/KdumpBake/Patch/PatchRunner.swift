@@ -11,13 +11,24 @@ public enum PatchRunner {
         var options = options
         // The cores not used by other jobs go to mkdumprd (dracut) inside each appliance.
         options.applianceCPUs = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount / max(1, min(jobs, paths.count))))
+        let clashing = outputClashes(paths, destination: options.destination)
         return ParallelRunner.map(paths, jobs: jobs) { [options] path in
             let clock = ProgressClock(image: path, sink: events)
             clock.emit(.started, "patching")
-            let report = PatchTransaction(path: path, options: options, progress: StepProgress(clock)).run()
+            let report = clashing.contains(path)
+                ? PatchReport(path: path, status: .invalid, message: "\(path): another input has the same file name, and both would be written to the same --output file; image untouched")
+                : PatchTransaction(path: path, options: options, progress: StepProgress(clock)).run()
             clock.emit(.finished, report.message, status: report.status.rawValue)
             return report
         }
+    }
+
+    /// With `--output DIR`, inputs from different folders with the same file name would land on
+    /// the same DIR/NAME, the later one silently replacing the first: all of them are refused.
+    static func outputClashes(_ paths: [String], destination: PatchOptions.Destination) -> Set<String> {
+        guard case .directory = destination else { return [] }
+        let byName = Dictionary(grouping: Set(paths), by: { ($0 as NSString).lastPathComponent })
+        return Set(byName.values.filter { $0.count > 1 }.flatMap { $0 })
     }
 
     /// 0 all patched, compliant or skipped; 1 some image failed; 2 some input error.

@@ -83,6 +83,21 @@ import Testing
         #expect(both.status == 2)
         let missingDirectory = try CLIRun.run(["patch", "--output", "/nonexistent/out", "/dev/null"])
         #expect(missingDirectory.status == 2)
+
+        // Two inputs named alike would land on one --output file: both refused before any work.
+        let directory = try HostDirectory()
+        let inputs = ["a", "b"].map { directory.path + "/\($0)/golden.raw" }
+        for input in inputs {
+            try FileManager.default.createDirectory(atPath: (input as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try Data(count: 1 << 20).write(to: URL(fileURLWithPath: input))
+        }
+        try FileManager.default.createDirectory(atPath: directory.path + "/out", withIntermediateDirectories: true)
+        let clash = try CLIRun.run(["patch", "--output", directory.path + "/out"] + inputs)
+        #expect(clash.status == 2)
+        for input in inputs {
+            #expect(clash.stderr.contains("kdumpbake: \(input): another input has the same file name"), "\(clash.stderr)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path + "/out") == [])
     }
 }
 
