@@ -83,11 +83,11 @@ public enum ApplianceLauncher {
     }
 
     /// Runs the TCG appliance through `TCGCodeCache`'s wrapper. If the wrapper cannot be written
-    /// (say, an unwritable TMPDIR) the launch goes ahead with qemu's default cache, and says so.
+    /// (say, an unwritable cache directory) the launch goes ahead with qemu's default cache, and says so.
     private static func boundTranslationCache(of handle: GuestfsHandle, mebibytes: Int, log: (String) -> Void) throws {
         let qemu = try handle.hypervisor
         do {
-            try handle.setHypervisor(try TCGCodeCache.hypervisor(wrapping: qemu, mebibytes: mebibytes))
+            try handle.setHypervisor(try TCGCodeCache.hypervisor(wrapping: qemu, mebibytes: mebibytes, cacheDirectory: try handle.cacheDirectory))
         } catch let error as GuestfsError {
             log("cannot bound qemu's TCG translation cache (\(error.message)); the appliance may use up to 1 GiB more memory")
         }

@@ -60,4 +60,10 @@ extension GuestfsHandle {
     public func setHypervisor(_ path: String) throws {
         try check("set_hv", guestfs_set_hv(raw, path))
     }
+
+    /// Where libguestfs keeps its appliance cache (`guestfs_get_cachedir`): `LIBGUESTFS_CACHEDIR`,
+    /// else `/var/tmp`. Persistent across runs, unlike `TMPDIR`.
+    public var cacheDirectory: String {
+        get throws { try checkString("get_cachedir", guestfs_get_cachedir(raw)) }
+    }
 }

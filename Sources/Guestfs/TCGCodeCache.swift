@@ -10,8 +10,9 @@ import Foundation
 /// run qemu through a small wrapper script that rewrites exactly that argument; every other
 /// argument passes unchanged, and a libguestfs that passes something else gets qemu's default.
 ///
-/// The wrapper lives in a private per-user directory under `$TMPDIR` and is rewritten only when
-/// its content would change. It carries the wrapped qemu's mtime because libguestfs caches what
+/// The wrapper lives in a private per-user directory beside libguestfs's own appliance cache
+/// (`/var/tmp` unless `LIBGUESTFS_CACHEDIR`), not in `$TMPDIR`, which runs may empty or make
+/// private; it is rewritten only when its content would change. It carries the wrapped qemu's mtime because libguestfs caches what
 /// it learns about a qemu binary under the binary's size and mtime: a fresh mtime per run would
 /// cost a re-probe and leave a new cache entry behind every time.
 public enum TCGCodeCache {
@@ -19,9 +20,9 @@ public enum TCGCodeCache {
     public static let defaultMiB = 128
 
     /// The path of a wrapper that runs `qemu` with its translation cache bounded to `mebibytes`,
-    /// created if needed.
-    public static func hypervisor(wrapping qemu: String, mebibytes: Int) throws -> String {
-        let directory = try privateDirectory()
+    /// created if needed under `cacheDirectory`.
+    public static func hypervisor(wrapping qemu: String, mebibytes: Int, cacheDirectory: String) throws -> String {
+        let directory = try privateDirectory(in: cacheDirectory)
         let path = directory + "/qemu-tcg-\(mebibytes)-\(stableHash(qemu)).sh"
         let script = Array(wrapperScript(qemu: qemu, mebibytes: mebibytes).utf8)
         var qemuStatus = stat()
@@ -71,10 +72,10 @@ public enum TCGCodeCache {
             """
     }
 
-    /// `$TMPDIR/kdumpbake-qemu-UID`, created 0700; refused unless it is a real directory owned by
-    /// this user and closed to others (a shared /tmp must not let another user plant the script).
-    private static func privateDirectory() throws -> String {
-        let path = (NSTemporaryDirectory() as NSString).appendingPathComponent("kdumpbake-qemu-\(getuid())")
+    /// `BASE/kdumpbake-qemu-UID`, created 0700; refused unless it is a real directory owned by
+    /// this user and closed to others (a shared /var/tmp must not let another user plant the script).
+    private static func privateDirectory(in base: String) throws -> String {
+        let path = (base as NSString).appendingPathComponent("kdumpbake-qemu-\(getuid())")
         if mkdir(path, 0o700) != 0, errno != EEXIST { throw failure(path, "cannot create") }
         var status = stat()
         guard lstat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR, status.st_uid == getuid(),

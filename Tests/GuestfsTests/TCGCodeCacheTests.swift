@@ -28,7 +28,7 @@ import Testing
     @Test func rewritesOnlyTheTCGAcceleratorAndKeepsEveryOtherArgument() throws {
         let qemu = try standInQemu()
         defer { unlink(qemu) }
-        let wrapper = try TCGCodeCache.hypervisor(wrapping: qemu, mebibytes: 96)
+        let wrapper = try TCGCodeCache.hypervisor(wrapping: qemu, mebibytes: 96, cacheDirectory: NSTemporaryDirectory())
         defer { unlink(wrapper) }
         let output = try run(wrapper, [
             "-m", "1280", "-machine", "accel=tcg", "-append", "a b;$(touch /tmp/x) 'q'", "",
@@ -45,16 +45,16 @@ import Testing
         defer { unlink(qemu) }
         var old = [timespec(tv_sec: 1_000_000_000, tv_nsec: 0), timespec(tv_sec: 1_000_000_000, tv_nsec: 0)]
         #expect(utimensat(AT_FDCWD, qemu, &old, 0) == 0)
-        let first = try TCGCodeCache.hypervisor(wrapping: qemu, mebibytes: 64)
-        let second = try TCGCodeCache.hypervisor(wrapping: qemu, mebibytes: 64)
+        let first = try TCGCodeCache.hypervisor(wrapping: qemu, mebibytes: 64, cacheDirectory: NSTemporaryDirectory())
+        let second = try TCGCodeCache.hypervisor(wrapping: qemu, mebibytes: 64, cacheDirectory: NSTemporaryDirectory())
         #expect(first == second)
         var status = stat()
         #expect(stat(first, &status) == 0)
         #expect(status.st_mtim.tv_sec == 1_000_000_000)  // libguestfs keys its qemu cache by size + mtime
         #expect(status.st_mode & 0o077 == 0)
-        #expect(try TCGCodeCache.hypervisor(wrapping: qemu, mebibytes: 32) != first)
+        #expect(try TCGCodeCache.hypervisor(wrapping: qemu, mebibytes: 32, cacheDirectory: NSTemporaryDirectory()) != first)
         unlink(first)
-        unlink(try TCGCodeCache.hypervisor(wrapping: qemu, mebibytes: 32))
+        unlink(try TCGCodeCache.hypervisor(wrapping: qemu, mebibytes: 32, cacheDirectory: NSTemporaryDirectory()))
     }
 
     @Test func environmentTunesOrDisablesTheBound() {
