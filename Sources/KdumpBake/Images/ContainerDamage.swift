@@ -11,10 +11,9 @@ public enum ContainerDamage {
         }
         guard format == .vhd else { return [] }
         do {
-            let footer = try VHDFooter.read(path: path)
             let file = try DiskImageFile(path: path)
             defer { file.close() }
-            return problems(footer: footer, file: file)
+            return problems(footer: try VHDFooter.read(from: file), file: file)
         } catch {
             return ["\(error)"]
         }

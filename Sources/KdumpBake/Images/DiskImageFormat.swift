@@ -101,6 +101,11 @@ extension VHDFooter {
     public static func read(path: String) throws -> VHDFooter {
         let file = try DiskImageFile(path: path)
         defer { file.close() }
+        return try read(from: file)
+    }
+
+    /// Reads and parses the footer of an image file already open.
+    static func read(from file: DiskImageFile) throws -> VHDFooter {
         guard file.size >= UInt64(size) else { throw VHDFooterError.wrongLength(Int(file.size)) }
         return try VHDFooter(try file.read(at: file.size - UInt64(size), count: size))
     }

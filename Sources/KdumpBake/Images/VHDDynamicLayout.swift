@@ -27,9 +27,7 @@ public struct VHDDynamicLayout: Equatable, Sendable {
         maxTableEntries = reader.uint32(at: 28)
         blockSize = reader.uint32(at: 32)
         storedChecksum = reader.uint32(at: 36)
-        var sum: UInt32 = 0
-        for (index, byte) in bytes.enumerated() where !(36..<40).contains(index) { sum &+= UInt32(byte) }
-        computedChecksum = ~sum
+        computedChecksum = VHDFooter.onesComplementSum(of: bytes, excluding: 36..<40)
     }
 
     /// Bytes of the sector bitmap in front of each block: one bit per sector, padded to a sector.

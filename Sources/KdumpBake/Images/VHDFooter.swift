@@ -73,8 +73,14 @@ public struct VHDFooter: Equatable, Sendable {
 
     /// The one's complement of the byte sum of the footer, the checksum field itself excluded.
     public static func checksum(of footer: [UInt8]) -> UInt32 {
+        onesComplementSum(of: footer, excluding: 64..<68)
+    }
+
+    /// The VHD checksum, used by the footer and the dynamic disk header alike: the one's
+    /// complement of the sum of all bytes but those of the checksum field.
+    static func onesComplementSum(of bytes: [UInt8], excluding field: Range<Int>) -> UInt32 {
         var sum: UInt32 = 0
-        for (index, byte) in footer.enumerated() where !(64..<68).contains(index) {
+        for (index, byte) in bytes.enumerated() where !field.contains(index) {
             sum &+= UInt32(byte)
         }
         return ~sum

@@ -7,24 +7,22 @@ public enum VHDFormatCheck {
     static let maximumSize: UInt64 = 1023 << 30
 
     public static func run(path: String, format: DiskImageFormat) -> Finding {
-        if format != .vhd, path.lowercased().hasSuffix(".vhd") {
-            return Finding(check: id, status: .fail, message: ContainerDamage.problems(path: path, format: format).joined(separator: "; ") + "; Azure rejects it",
-                           path: path, expected: "VHD footer", actual: format.rawValue)
-        }
         guard format == .vhd else {
+            // A non-VHD named .vhd is the one damage a raw or qcow2 file can have here.
+            let damage = ContainerDamage.problems(path: path, format: format)
+            if !damage.isEmpty {
+                return Finding(check: id, status: .fail, message: damage.joined(separator: "; ") + "; Azure rejects it",
+                               path: path, expected: "VHD footer", actual: format.rawValue)
+            }
             return Finding(check: id, status: .skip,
                            message: "\(format.rawValue) image (detected from its content): no VHD footer to check; Azure needs a fixed VHD (qemu-img convert -O vpc -o subformat=fixed,force_size)",
                            path: path, actual: format.rawValue)
         }
-        let footer: VHDFooter
         let file: DiskImageFile
-        do {
-            footer = try VHDFooter.read(path: path)
-            file = try DiskImageFile(path: path)
-        } catch {
-            return Finding(check: id, status: .fail, message: "\(error)", path: path)
-        }
+        do { file = try DiskImageFile(path: path) } catch { return Finding(check: id, status: .fail, message: "\(error)", path: path) }
         defer { file.close() }
+        let footer: VHDFooter
+        do { footer = try VHDFooter.read(from: file) } catch { return Finding(check: id, status: .fail, message: "\(error)", path: path) }
         var problems = ProblemList()
         for damage in ContainerDamage.problems(footer: footer, file: file) { problems.fail(damage) }
         if footer.diskType != .fixed {
