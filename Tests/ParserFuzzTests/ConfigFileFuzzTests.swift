@@ -51,13 +51,17 @@ struct ConfigFileFuzzTests {
                     || !Invariants.contains(line, directive.arguments.unicodeScalars)
             }
             #expect(misplaced == nil)
-            for family in KdumpFamily.allCases {
-                #expect(conf.rejectedDirectives(for: family).allSatisfy(conf.directives.contains))
+            // Every release reads the same bytes without trapping, and names the line of each problem.
+            for (family, version) in [(KdumpFamily.el6, DistroVersion(6, 4)), (.el6, DistroVersion(6, 10)), (.el7, DistroVersion(7, 4)),
+                                      (.el7, DistroVersion(7, 6)), (.el7, DistroVersion(7, 9)), (.el8, DistroVersion(9, 2))] {
+                let release = KexecToolsRelease.resolve(family: family, distroVersion: version, package: nil)
+                #expect(release.configProblems(fuzz.text).allSatisfy { $0.hasPrefix("line") })
+                #expect(release.readKdumpConf(fuzz.text).directives.count <= lines.count)
             }
-            // Drivers come out of dracut_args words, split on blanks and commas.
+            // Drivers come out of dracut_args words, split on blanks only (as dracut splits them).
             let dracutWords = conf.all("dracut_args").flatMap(\.words).map { Array($0.unicodeScalars) }
             let strayDriver = conf.dracutAddDrivers().first { driver in
-                driver.isEmpty || driver.unicodeScalars.contains { Invariants.isBlank($0) || $0 == "," || $0 == "\n" }
+                driver.isEmpty || driver.unicodeScalars.contains { Invariants.isBlank($0) || $0 == "\n" }
                     || !dracutWords.contains { Invariants.contains($0, driver.unicodeScalars) }
             }
             #expect(strayDriver == nil)

@@ -90,7 +90,8 @@ struct InitrdFuzzTests {
             } catch {
                 #expect(offset < bytes.count, "refused although every segment reads: \(error)")
             }
-            _ = try? InitrdReader.archives(in: bytes)
+            var contents: [String: [UInt8]] = [:]
+            _ = try? InitrdReader.archives(in: bytes, contents: &contents)
         }
     }
 

@@ -57,8 +57,9 @@ struct Regressions {
     @Test func seedsReplay() throws {
         // Text formats.
         #expect(KdumpConf.parse(TextSeeds.kdumpConfEl7).last("path")?.arguments == "/var/crash#1")
-        #expect(KdumpConf.parse(TextSeeds.kdumpConfEl7).dracutAddDrivers() == ["hv_vmbus", "hv_storvsc", "ata_piix", "sd_mod"])
-        #expect(KdumpConf.parse(TextSeeds.kdumpConfEl6).rejectedDirectives(for: .el7).map(\.name) == ["blacklist", "options", "disk_timeout"])
+        #expect(KdumpConf.parse(TextSeeds.kdumpConfEl7).dracutAddDrivers() == ["hv_vmbus", "hv_storvsc", "ata_piix,sd_mod"])
+        let el75 = KexecToolsRelease.resolve(family: .el7, distroVersion: DistroVersion(7, 5), package: nil)
+        #expect(el75.configProblems(TextSeeds.kdumpConfEl6).filter { $0.contains("Deprecated kdump config option") }.count == 3)
         #expect(SysctlConf.parse(TextSeeds.sysctlEl6, file: "s").last?.key == "kernel.panic")
         #expect(SysctlConf.parse(TextSeeds.sysctlD, file: "s").map(\.key)
                 == ["kernel.panic_on_oops", "kernel.panic", "net.ipv4.conf.eth0/100.forwarding", "vm.swappiness", "kernel.panic"])

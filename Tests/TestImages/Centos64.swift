@@ -8,6 +8,8 @@ extension GuestRecipe {
 /// The contents of `GuestRecipe.centos64`, as close to a stock 6.4 install as kdumpbake can observe.
 enum Centos64 {
     static let kernel = "2.6.32-358.el6.x86_64"
+    /// The kexec-tools build 6.4 shipped, whose rules the stand-in mkdumprd and init script follow.
+    static let release = StandInRelease.rhel64
 
     static let layout = DiskLayout(
         totalMiB: 256, bootMiB: 64, bootFS: .ext4, rootFS: .ext4,
@@ -28,8 +30,8 @@ enum Centos64 {
             .withFile("/etc/kdump.conf", kdumpConf)
             .withFile("/etc/sysconfig/kdump", sysconfigKdump)
             .withFile("/etc/sysctl.conf", sysctlConf)
-            .withFile("/sbin/mkdumprd", StandInMkdumprd.script(.el6), mode: 0o755)
-            .withFile("/etc/rc.d/init.d/kdump", initScript, mode: 0o755)
+            .withFile("/sbin/mkdumprd", StandInEl6Mkdumprd.script(release), mode: 0o755)
+            .withFile("/etc/rc.d/init.d/kdump", StandInEl6KdumpInit.script(release), mode: 0o755)
             .withSymlink("/etc/init.d", to: "rc.d/init.d")
         // chkconfig kdump on: start at 26 in the multi-user runlevels, stop at 46 elsewhere.
         for level in 0...6 {
@@ -221,34 +223,6 @@ enum Centos64 {
 
         # Controls the maximum number of shared memory segments, in pages
         kernel.shmall = 4294967296
-
-        """
-
-    /// A SysV service stub carrying chkconfig's header; it does not arm kdump.
-    static let initScript = """
-        #! /bin/sh
-        ### BEGIN INIT INFO
-        # Provides: kdump
-        # Default-Start:  2 3 4 5
-        # Default-Stop: 0 1 6
-        # Required-Start: $local_fs $syslog
-        # Required-Stop: $local_fs $syslog
-        # Short-Description: start and stop kdump crash recovery service
-        # Description:  The kdump init script provides the support necessary for
-        #               loading a kdump kernel into memory at system bootup time,
-        #               and for copying away a vmcore at system panic time.
-        ### END INIT INFO
-        # chkconfig: 2345 26 46
-        #
-        # TEST STAND-IN for kdumpbake's test images: not Red Hat's init script.
-        case "$1" in
-            start|stop|restart|reload|condrestart|propagate)
-                echo "kdump (TEST STAND-IN): $1: nothing to do"; exit 0 ;;
-            status)
-                echo "Kdump is not operational (TEST STAND-IN)"; exit 3 ;;
-            *)
-                echo "Usage: $0 {start|stop|status|restart|propagate}"; exit 1 ;;
-        esac
 
         """
 }

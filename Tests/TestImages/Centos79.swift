@@ -8,6 +8,9 @@ extension GuestRecipe {
 /// The contents of `GuestRecipe.centos79`, as close to a stock 7.9 Azure image as kdumpbake can observe.
 enum Centos79 {
     static let kernels = ["3.10.0-1160.el7.x86_64", "3.10.0-1127.el7.x86_64"]   // newest (default) first
+    /// 7.9 shipped kexec-tools 2.0.15-51, whose source was not available: the stand-in mkdumprd and kdumpctl
+    /// follow 7.7's rules (2.0.15-33), the newest verified.
+    static let release = StandInRelease.rhel77
 
     static let layout = DiskLayout(
         totalMiB: 512, bootMiB: 64, bootFS: .ext4, rootFS: .xfs,
@@ -34,7 +37,8 @@ enum Centos79 {
             .withSymlink("/etc/sysctl.d/99-sysctl.conf", to: "../sysctl.conf")
             .withFile("/usr/lib/sysctl.d/00-system.conf", systemSysctl)
             .withFile("/usr/lib/sysctl.d/50-default.conf", defaultSysctl)
-            .withFile("/usr/sbin/mkdumprd", StandInMkdumprd.script(.el7), mode: 0o755)
+            .withFile("/usr/sbin/mkdumprd", StandInEl7Mkdumprd.script(release), mode: 0o755)
+            .withFile("/usr/bin/kdumpctl", StandInEl7Kdumpctl.script(release), mode: 0o755)
             .withFile("/usr/lib/systemd/system/kdump.service", kdumpService)
             .withSymlink("/etc/systemd/system/multi-user.target.wants/kdump.service",
                          to: "/usr/lib/systemd/system/kdump.service")
@@ -338,7 +342,7 @@ enum Centos79 {
 
         """
 
-    /// A unit stub with kdump.service's shape; `kdumpctl` is not provided.
+    /// A unit stub with kdump.service's shape, running the stand-in /usr/bin/kdumpctl (el7: /bin -> usr/bin).
     static let kdumpService = """
         # TEST STAND-IN for kdumpbake's test images: not Red Hat's unit.
         [Unit]

@@ -3,18 +3,19 @@
 ///
 /// What drives the contents: libguestfs inspection needs /etc, /bin, /etc/fstab and a release file; the
 /// appliance's `command` needs /proc, /sys and /dev to bind-mount and a /bin/sh for `#!/bin/sh` scripts;
-/// the stand-in mkdumprd needs the busybox applets it calls.
+/// the stand-in kdump tools need the busybox applets they call.
 enum CommonTree {
     /// The host's static busybox (Debian busybox-static), copied into every guest.
     static let hostBusybox = "/bin/busybox"
 
-    /// Applets linked to busybox in the guest's /bin: everything the stand-in mkdumprd and the
-    /// service stubs use, plus the basics a test may want in `sh`.
+    /// Applets linked to busybox in the guest's /bin: everything the stand-in kdump tools use (mkdumprd,
+    /// the el6 init script, el7 kdumpctl; `lsmod` reads the appliance's /proc/modules), plus the basics a
+    /// test may want in `sh` (`id`, `expr`; `env` is linked at /usr/bin/env below).
     static let applets = [
-        "[", "awk", "basename", "cat", "chmod", "cp", "cpio", "cut", "date", "dirname", "echo", "false",
-        "find", "grep", "gunzip", "gzip", "head", "ln", "ls", "mkdir", "mktemp", "mv", "printf", "readlink",
-        "rm", "rmdir", "sed", "sh", "sleep", "sort", "stat", "tail", "test", "touch", "tr", "true", "uname",
-        "uniq", "wc", "xargs", "zcat",
+        "[", "awk", "basename", "cat", "chmod", "cp", "cpio", "cut", "date", "dirname", "echo", "expr", "false",
+        "find", "grep", "gunzip", "gzip", "head", "id", "ln", "ls", "lsmod", "mkdir", "mktemp", "mv", "printf",
+        "readlink", "rm", "rmdir", "sed", "sh", "sleep", "sort", "stat", "tail", "test", "touch", "tr", "true",
+        "uname", "uniq", "wc", "xargs", "xzcat", "zcat",
     ]
 
     static func skeleton(name: String, flavor: Flavor, layout: DiskLayout) -> GuestRecipe {

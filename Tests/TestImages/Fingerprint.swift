@@ -45,8 +45,9 @@ enum Fingerprint {
                 field("host"); field(String(mode, radix: 8)); field(source); field("\(size) \(mtime)")
             case .initramfs(let kernel, let mode):
                 field("initramfs"); field(String(mode, radix: 8)); field(kernel)
-            case .kdumpInitrd(let kernel, let modules, let compression, let early):
+            case .kdumpInitrd(let kernel, let modules, let extra, let compression, let early):
                 field("kdump-initrd"); field(kernel); field(modules.joined(separator: " ")); field(compression); field(early ? "early" : "-")
+                for (name, text) in extra.sorted(by: { $0.key < $1.key }) { field(name); field(text) }
             case .symlink(let target):
                 field("symlink"); field(target)
             }

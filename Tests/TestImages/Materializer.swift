@@ -30,8 +30,8 @@ enum Materializer {
                     try write(try Data(contentsOf: URL(fileURLWithPath: source)), to: host, mode: mode)
                 case .initramfs(let kernel, let mode):
                     try write(try bootInitramfs(kernel: kernel, flavor: recipe.flavor), to: host, mode: mode)
-                case .kdumpInitrd(let kernel, let modules, let compression, let early):
-                    try write(try kdumpInitrd(kernel: kernel, modules: modules, compression: compression, earlyMicrocode: early),
+                case .kdumpInitrd(let kernel, let modules, let extra, let compression, let early):
+                    try write(try kdumpInitrd(kernel: kernel, modules: modules, files: extra, compression: compression, earlyMicrocode: early),
                               to: host, mode: 0o600)
                 case .symlink(let target):
                     try files.createSymbolicLink(atPath: host, withDestinationPath: target)
@@ -72,13 +72,15 @@ enum Materializer {
 
     /// A kdump initrd with module files for `modules`, compressed as asked; with `earlyMicrocode`,
     /// an uncompressed cpio with a microcode blob comes first, as dracut's early_microcode writes.
-    static func kdumpInitrd(kernel: String, modules: [String], compression: String, earlyMicrocode: Bool) throws -> Data {
+    static func kdumpInitrd(kernel: String, modules: [String], files extra: [String: String], compression: String,
+                            earlyMicrocode: Bool) throws -> Data {
         var cpio = Newc()
         let drivers = "lib/modules/\(kernel)/kernel/drivers"
         for directory in [".", "etc", "lib", "lib/modules", "lib/modules/\(kernel)", "lib/modules/\(kernel)/kernel", drivers] {
             cpio.directory(directory)
         }
         for module in modules { cpio.file("\(drivers)/\(module).ko", "TEST STAND-IN kernel module \(module)\n") }
+        for (name, text) in extra.sorted(by: { $0.key < $1.key }) { cpio.file(name, text) }
         let tool: [String] = switch compression {
         case "xz": ["xz", "--check=crc32", "-c"]
         case "zstd": ["zstd", "-q", "-c"]

@@ -6,8 +6,8 @@ public enum DiskFormat: String, Sendable {
     case vhd
 }
 
-/// Which generation of Red Hat tooling the guest imitates; decides kernel module paths and the
-/// behaviour of the stand-in mkdumprd.
+/// Which generation of Red Hat tooling the guest imitates; decides the directory layout and kernel module
+/// paths. The stand-in kdump tools' rules come from `StandInRelease`.
 enum Flavor: String, Sendable, Hashable {
     case el6, el7
 }
@@ -47,7 +47,7 @@ enum GuestEntry: Sendable, Hashable {
     case initramfs(kernel: String, mode: Int)
     /// A kdump initrd holding the named modules, compressed with `compression` (`gzip`, `xz`,
     /// `zstd`), optionally behind an uncompressed early-microcode cpio as dracut writes them.
-    case kdumpInitrd(kernel: String, modules: [String], compression: String, earlyMicrocode: Bool)
+    case kdumpInitrd(kernel: String, modules: [String], files: [String: String], compression: String, earlyMicrocode: Bool)
     case symlink(target: String)
 }
 
@@ -99,10 +99,11 @@ public struct GuestRecipe: Sendable, Hashable {
     }
 
     /// Adds a kdump initrd at `path` whose cpio holds `lib/modules/KERNEL/kernel/drivers/NAME.ko` for
-    /// each module name: what an audit expects to find after a (stand-in or real) mkdumprd ran.
-    public func withKdumpInitrd(_ path: String, kernel: String, modules: [String], compression: String = "gzip",
-                                earlyMicrocode: Bool = false) -> GuestRecipe {
-        setting(path, .kdumpInitrd(kernel: kernel, modules: modules, compression: compression, earlyMicrocode: earlyMicrocode))
+    /// each module name, plus `files` (archive path → text; el6's `init` with its insmod lines, dracut's
+    /// `usr/lib/dracut/loaded-kernel-modules.txt`): what an audit expects after a mkdumprd ran.
+    public func withKdumpInitrd(_ path: String, kernel: String, modules: [String], files: [String: String] = [:],
+                                compression: String = "gzip", earlyMicrocode: Bool = false) -> GuestRecipe {
+        setting(path, .kdumpInitrd(kernel: kernel, modules: modules, files: files, compression: compression, earlyMicrocode: earlyMicrocode))
     }
 
     /// Adds a directory with the given mode.

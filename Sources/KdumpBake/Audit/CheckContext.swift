@@ -11,8 +11,28 @@ public struct CheckContext: Sendable {
     public var family: KdumpFamily { profile.family }
     public var values: ProfileValues { profile.values }
 
-    /// The kernels the profile covers: every installed one, or the boot loader's default.
+    /// The guest's kexec-tools release: the rules its kdump tools follow.
+    public var release: KexecToolsRelease {
+        KexecToolsRelease.resolve(family: family, distroVersion: facts.os.version, package: facts.kexecToolsPackage)
+    }
+
+    /// /etc/sysconfig/kdump as the service reads it.
+    public var sysconfig: KdumpSysconfig { KdumpSysconfig(facts: facts) }
+
+    /// /etc/kdump.conf as the release's tools read it; nil when it could not be read.
+    public var kdumpConf: KdumpConf? {
+        facts.text(GuestPaths.kdumpConf).map { release.readKdumpConf($0) }
+    }
+
+    /// The guest path of `kernel`'s kdump initrd (release file name, KDUMP_BOOTDIR).
+    public func initrdPath(_ kernel: String) -> String {
+        release.initrdPath(kernel: kernel, sysconfig: sysconfig)
+    }
+
+    /// The kernels the profile covers: every installed one, or the boot loader's default. When
+    /// /etc/sysconfig/kdump pins `KDUMP_KERNELVER`, the service only ever loads that kernel.
     public var selectedKernels: [String] {
+        if let pinned = sysconfig.kernelVersion, facts.kernels.contains(pinned) { return [pinned] }
         guard profile.kernels == .default else { return facts.kernels }
         if let kernel = BootConfiguration(facts: facts, family: family).defaultEntry?.kernelVersion, facts.kernels.contains(kernel) {
             return [kernel]

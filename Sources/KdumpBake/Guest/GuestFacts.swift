@@ -15,6 +15,13 @@ public struct GuestFacts: Sendable, Equatable {
     public var mkdumprdPath: String?
     /// Boot-time links that enable the kdump service (SysV rc links or the systemd wants link).
     public var serviceLinks: [String]
+    /// Modification times of files whose age matters but whose bytes do not: the kdump
+    /// service rebuilds its initrd when one is newer (kernel images, /etc/fstab, kdump_pre/post
+    /// hooks, extra_bins, the core_collector binary).
+    public var mtimes: [String: Int64] = [:]
+    /// The installed kexec-tools package, when the rpm database could be read: it decides the
+    /// release's rules better than the distro version does.
+    public var kexecToolsPackage: KexecToolsVersion?
 
     public init(os: GuestOS, files: [String: GuestFile] = [:], kernels: [String] = [], kdumpInitrds: [String: KdumpInitrd] = [:],
                 mkdumprdPath: String? = nil, serviceLinks: [String] = []) {
@@ -29,6 +36,26 @@ public struct GuestFacts: Sendable, Equatable {
     /// The text of a file that was read, nil when absent, unreadable or too large.
     public func text(_ path: String) -> String? {
         files[path]?.text
+    }
+
+    /// A file's modification time, from whichever fact has it.
+    public func mtime(of path: String) -> Int64? {
+        files[path]?.mtime ?? mtimes[path] ?? kdumpInitrds[path]?.mtime
+    }
+
+    /// Where a command named in kdump.conf (`core_collector makedumpfile`) is found, as the
+    /// service's PATH (/sbin:/usr/sbin:/bin:/usr/bin) finds it: the first candidate the reader
+    /// saw (`commandCandidates`); nil when none exists.
+    public func commandPath(_ command: String) -> String? {
+        Self.commandCandidates(command).first { mtimes[$0] != nil }
+    }
+
+    /// The guest paths a command name may resolve to, in PATH order.
+    public static func commandCandidates(_ command: String) -> [String] {
+        guard !command.isEmpty, !command.contains("\0") else { return [] }
+        if command.hasPrefix("/") { return [command] }
+        guard !command.contains("/") else { return [] }
+        return ["/sbin", "/usr/sbin", "/bin", "/usr/bin"].map { "\($0)/\(command)" }
     }
 }
 
@@ -98,12 +125,28 @@ public struct KdumpInitrd: Sendable, Equatable {
     public var mtime: Int64?
     /// Module names inside it, or why they could not be listed.
     public var modules: Result<[String], InitrdReadFailure>?
+    /// The few small files whose content says what the capture kernel will do
+    /// (`InitrdReader.interestingFiles`), by archive path without `./`.
+    public var files: [String: [UInt8]]
 
-    public init(path: String, exists: Bool, mtime: Int64? = nil, modules: Result<[String], InitrdReadFailure>? = nil) {
+    public init(path: String, exists: Bool, mtime: Int64? = nil, modules: Result<[String], InitrdReadFailure>? = nil,
+                files: [String: [UInt8]] = [:]) {
         self.path = path
         self.exists = exists
         self.mtime = mtime
         self.modules = modules
+        self.files = files
+    }
+
+    /// el6: the capture kernel's `/init`, whose insmod lines are the only way modules load.
+    public var initScript: String? { files["init"].map { String(decoding: $0, as: UTF8.self) } }
+
+    /// el7.6+/el8: dracut's record of the modules the build machine had loaded
+    /// (`usr/lib/dracut/loaded-kernel-modules.txt`), which kdumpctl compares with the running machine.
+    public var loadedKernelModules: [String]? {
+        files[InitrdReader.loadedKernelModulesPath].map { bytes in
+            String(decoding: bytes, as: UTF8.self).split(whereSeparator: { $0 == "\n" || $0 == " " || $0 == "\t" }).map(String.init)
+        }
     }
 }
 

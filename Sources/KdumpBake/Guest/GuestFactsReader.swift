@@ -25,12 +25,15 @@ struct GuestFactsReader {
         for path in paths { facts.files[path] = try file(path) }
 
         facts.kernels = try installedKernels()
+        let sysconfig = KdumpSysconfig(facts: facts)
         for kernel in facts.kernels {
             for family in [KdumpFamily.el6, .el7] {
-                let path = GuestPaths.kdumpInitrd(kernel: kernel, family: family)
+                let release = KexecToolsRelease.resolve(family: family, distroVersion: root.os.version, package: nil)
+                let path = release.initrdPath(kernel: kernel, sysconfig: sysconfig)
                 if let initrd = try kdumpInitrd(path) { facts.kdumpInitrds[path] = initrd }
             }
         }
+        try readRebuildInputTimes(&facts, sysconfig: sysconfig)
         facts.mkdumprdPath = try GuestPaths.mkdumprdCandidates.first { try handle.isFile($0, followSymlinks: true) }
         for pattern in GuestPaths.serviceLinkGlobs {
             facts.serviceLinks += try handle.glob(pattern)
@@ -61,6 +64,30 @@ struct GuestFactsReader {
         return GuestFile(path: path, resolvedPath: resolved, state: .read(bytes: bytes), mtime: target.mtimeSeconds)
     }
 
+    /// The ages of the files whose being newer than a kdump initrd makes the service rebuild it
+    /// (`KexecToolsRelease.rebuildInputs`): kernel images, /etc/fstab, and the hooks, binaries and
+    /// core collector kdump.conf names. Guest-named paths are only stat'ed, at most 64 of them.
+    private func readRebuildInputTimes(_ facts: inout GuestFacts, sysconfig: KdumpSysconfig) throws {
+        var paths = ["/etc/fstab"]
+        for kernel in facts.kernels {
+            paths.append("\(sysconfig.bootDirectory)/\(sysconfig.kernelImage)-\(kernel)\(sysconfig.kernelImageExtension)")
+        }
+        if let text = facts.text(GuestPaths.kdumpConf) {
+            let conf = KdumpConf.parse(text)
+            paths += ["kdump_pre", "kdump_post"].compactMap { conf.last($0)?.words.first }
+            paths += conf.words(of: "extra_bins")
+            if let collector = conf.last("core_collector")?.words.first { paths += GuestFacts.commandCandidates(collector) }
+        }
+        for path in paths.prefix(64) where path.hasPrefix("/") && facts.files[path] == nil {
+            guard var status = try? handle.lstat(path) else { continue }
+            if status.isSymlink {  // `[ a -nt b ]` follows links; resolved inside the guest
+                guard let real = try? handle.realpath(path), let target = try? handle.lstat(real) else { continue }
+                status = target
+            }
+            facts.mtimes[path] = status.mtimeSeconds
+        }
+    }
+
     /// Kernels with both a /boot/vmlinuz-KVER and a /lib/modules/KVER directory.
     func installedKernels() throws -> [String] {
         guard try handle.isDirectory("/boot") else { return [] }
@@ -84,17 +111,23 @@ struct GuestFactsReader {
             initrd.modules = .failure(InitrdReadFailure("\(status.size) bytes, larger than the \(initrdLimit >> 20) MiB kdumpbake reads"))
             return initrd
         }
-        initrd.modules = Result { try listModules(path) }.mapError { InitrdReadFailure("\($0)") }
+        switch Result(catching: { try listing(path) }) {
+        case .success(let listing):
+            initrd.modules = .success(listing.modules)
+            initrd.files = listing.contents
+        case .failure(let error):
+            initrd.modules = .failure(InitrdReadFailure("\(error)"))
+        }
         return initrd
     }
 
     /// Copies the initrd to a private host temp file (never mounted, never executed) and reads
     /// its cpio archives in Swift: libguestfs's own initrd_list knows gzip and one archive only.
-    private func listModules(_ path: String) throws -> [String] {
+    private func listing(_ path: String) throws -> InitrdListing {
         let directory = try HostTemporaryDirectory(prefix: "kdumpbake-initrd")
         let hostCopy = directory.path + "/initrd.img"
         try handle.download(path, toHostFile: hostCopy)
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: hostCopy)))
-        return try InitrdReader.fileList(bytes).modules
+        return try InitrdReader.fileList(bytes)
     }
 }

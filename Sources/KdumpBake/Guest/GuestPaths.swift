@@ -27,9 +27,4 @@ public enum GuestPaths {
         "/etc/rc.d/rc3.d/S*kdump", "/etc/rc.d/rc5.d/S*kdump",
         "/etc/systemd/system/multi-user.target.wants/kdump.service",
     ]
-
-    /// The kdump initrd of a kernel: el6 `initrd-KVERkdump.img`, el7+ `initramfs-KVERkdump.img`.
-    public static func kdumpInitrd(kernel: String, family: KdumpFamily) -> String {
-        family == .el6 ? "/boot/initrd-\(kernel)kdump.img" : "/boot/initramfs-\(kernel)kdump.img"
-    }
 }

@@ -22,11 +22,15 @@ public struct InitrdListing: Sendable, Equatable {
     public var segments: [Segment]
     /// Problems that did not prevent listing (a decompressor that complained about trailing bytes).
     public var warnings: [String]
+    /// The contents of `InitrdReader.interestingFiles` found in the image (the last archive
+    /// holding a name wins, as when the kernel unpacks them in order).
+    public var contents: [String: [UInt8]]
 
-    public init(files: [String], segments: [Segment], warnings: [String] = []) {
+    public init(files: [String], segments: [Segment], warnings: [String] = [], contents: [String: [UInt8]] = [:]) {
         self.files = files
         self.segments = segments
         self.warnings = warnings
+        self.contents = contents
     }
 
     /// Per segment: "none", "gzip", "xz", …
@@ -43,6 +47,23 @@ public struct InitrdListing: Sendable, Equatable {
 public enum InitrdReader {
     static let moduleSuffixes = [".ko", ".ko.xz", ".ko.gz", ".ko.zst"]
 
+    /// dracut's record of the build machine's loaded modules (el7.6+ kdumpctl compares it).
+    public static let loadedKernelModulesPath = "usr/lib/dracut/loaded-kernel-modules.txt"
+    /// Files whose content, not just presence, says what the capture kernel does: el6's
+    /// generated `/init` (its insmod lines) and dracut's loaded-module record.
+    public static let interestingFiles: Set<String> = ["init", loadedKernelModulesPath]
+    /// Larger "interesting" files are not kept: a real /init is a few KiB.
+    static let interestingFileLimit = 1 << 20
+
+    /// Keeps the content of an entry when it is one of `interestingFiles`.
+    static func collect(_ entry: CpioEntry, from bytes: [UInt8], into contents: inout [String: [UInt8]]) {
+        var name = Substring(entry.name)
+        while name.hasPrefix("./") { name = name.dropFirst(2) }
+        while name.hasPrefix("/") { name = name.dropFirst() }
+        guard interestingFiles.contains(String(name)), entry.isRegularFile, entry.size <= interestingFileLimit else { return }
+        contents[String(name)] = Array(bytes[entry.dataRange])
+    }
+
     /// Lists an initrd image: a sequence of segments, each either an uncompressed newc archive
     /// (possibly several back to back, zero-padded between) or a compressed stream whose
     /// content is one or more newc archives. A compressed segment is taken to run to the end of
@@ -57,6 +78,7 @@ public enum InitrdReader {
             guard let argv = compression.decompressor else {
                 let archive = try CpioArchive.read(bytes, at: offset)
                 listing.files += archive.entries.map(\.name)
+                for entry in archive.entries { collect(entry, from: bytes, into: &listing.contents) }
                 listing.segments.append(.init(offset: offset, compression: .none, fileCount: archive.entries.count))
                 offset = skipZeros(bytes, from: archive.endOffset)
                 continue
@@ -64,7 +86,7 @@ public enum InitrdReader {
             let output = try decompressor.run(argv, input: bytes[offset...])
             let names: [String]
             do {
-                names = try archives(in: output.data)
+                names = try archives(in: output.data, contents: &listing.contents)
             } catch {
                 if output.status != 0 { throw .toolFailed(tool: argv[0], status: output.status, stderr: output.stderr) }
                 throw error
@@ -81,13 +103,14 @@ public enum InitrdReader {
     }
 
     /// All archives in a decompressed stream (zero padding between them allowed).
-    static func archives(in bytes: [UInt8]) throws(InitrdError) -> [String] {
+    static func archives(in bytes: [UInt8], contents: inout [String: [UInt8]]) throws(InitrdError) -> [String] {
         var names: [String] = []
         var offset = skipZeros(bytes, from: 0)
         guard offset < bytes.count else { throw .missingTrailer(offset: 0) }
         while offset < bytes.count {
             let archive = try CpioArchive.read(bytes, at: offset)
             names += archive.entries.map(\.name)
+            for entry in archive.entries { collect(entry, from: bytes, into: &contents) }
             offset = skipZeros(bytes, from: archive.endOffset)
         }
         return names

@@ -15,12 +15,16 @@ public struct KdumpConf: Sendable, Equatable {
         public var words: [String]
         /// 1-based line number in the file, for findings.
         public var line: Int
+        /// The physical line as written (before comment removal): some releases read it raw
+        /// (el6 `options` lines, el7.5+'s leading-whitespace rule).
+        public var raw: String
 
-        public init(name: String, arguments: String, words: [String], line: Int) {
+        public init(name: String, arguments: String, words: [String], line: Int, raw: String = "") {
             self.name = name
             self.arguments = arguments
             self.words = words
             self.line = line
+            self.raw = raw
         }
     }
 
@@ -33,18 +37,25 @@ public struct KdumpConf: Sendable, Equatable {
 
     /// Parses kdump.conf text. Never fails: lines that are not directives do not exist in this
     /// format (every non-comment line is `name [args]`), and unknown names are kept so the audit
-    /// can report them against `knownDirectives(_:)`.
+    /// can report them against the release (`KexecToolsRelease.configProblems`).
     public static func parse(_ text: String) -> KdumpConf {
+        parse(text) { stripComment($0) }
+    }
+
+    /// Parses with a release's own comment rule (`KexecToolsRelease.readKdumpConf`): what is a
+    /// comment differs between kexec-tools releases, and so does what the tools see.
+    static func parse(_ text: String, removingComments strip: (_ line: [Unicode.Scalar]) -> ArraySlice<Unicode.Scalar>) -> KdumpConf {
         var directives: [Directive] = []
         for line in ConfigText.lines(text) {
-            let content = ConfigText.trimmed(stripComment(line.scalars))
+            let content = ConfigText.trimmed(strip(line.scalars))
             guard !content.isEmpty else { continue }
             let (name, rest) = ConfigText.splitFirstWord(content)
             directives.append(Directive(
                 name: name,
                 arguments: ConfigText.string(rest),
                 words: ShellWords.split(scalars: Array(rest)).map(\.text),
-                line: line.number))
+                line: line.number,
+                raw: ConfigText.string(line.scalars[...])))
         }
         return KdumpConf(directives: directives)
     }

@@ -8,28 +8,31 @@ extension KdumpConf {
     static let driverOptions = ["--add-drivers", "--force-drivers"]
 
     /// Module names from every `dracut_args` line's `--add-drivers`/`--force-drivers`, in order:
-    /// `--add-drivers "a b"`, `--add-drivers a`, `--add-drivers=a,b` and `--add-drivers="a b"`.
-    /// Values are split on blanks and commas; a flag with no following word contributes nothing.
+    /// `--add-drivers "a b"`, `--add-drivers a`, `--add-drivers=a` and `--add-drivers="a b"`.
+    /// Values are split on blanks only, as dracut splits them: `"a,b"` is one (non-existent)
+    /// module name, which the release rules report.
     public func dracutAddDrivers() -> [String] {
-        var drivers: [String] = []
-        for directive in all("dracut_args") {
-            let words = directive.words
-            var index = 0
-            while index < words.count {
-                let word = words[index]
-                index += 1
-                var value: String?
-                if Self.driverOptions.contains(word) {
-                    if index < words.count { value = words[index]; index += 1 }
-                } else if let option = Self.driverOptions.first(where: { word.hasPrefix($0 + "=") }) {
-                    value = String(word.dropFirst(option.count + 1))
-                }
-                guard let value else { continue }
-                drivers += value.unicodeScalars
-                    .split { ConfigText.isBlank($0) || $0 == "," || $0 == "\n" }
-                    .map { ConfigText.string($0) }
+        all("dracut_args").flatMap { $0.dracutAddDriverGroups() }.flatMap { group in
+            group.unicodeScalars.split { ConfigText.isBlank($0) || $0 == "\n" }.map { ConfigText.string($0) }
+        }
+    }
+}
+
+extension KdumpConf.Directive {
+    /// The value of each `--add-drivers`/`--force-drivers` on this line, unsplit; a flag with
+    /// no following word contributes nothing.
+    public func dracutAddDriverGroups() -> [String] {
+        var groups: [String] = []
+        var index = 0
+        while index < words.count {
+            let word = words[index]
+            index += 1
+            if KdumpConf.driverOptions.contains(word) {
+                if index < words.count { groups.append(words[index]); index += 1 }
+            } else if let option = KdumpConf.driverOptions.first(where: { word.hasPrefix($0 + "=") }) {
+                groups.append(String(word.dropFirst(option.count + 1)))
             }
         }
-        return drivers
+        return groups
     }
 }

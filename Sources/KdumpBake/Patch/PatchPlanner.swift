@@ -94,8 +94,10 @@ public struct PatchPlanner {
     private func planInitrds(_ context: CheckContext, mkdumprd: String, configChanged: Bool, _ plan: inout PatchPlan) {
         let modulesOK = KdumpInitrdCheck.modules(context).status == .pass
         let presenceOK = KdumpInitrdCheck.presence(context).status == .pass
+        let release = context.release
+        let sysconfig = context.sysconfig
         for kernel in context.selectedKernels {
-            let path = GuestPaths.kdumpInitrd(kernel: kernel, family: context.family)
+            let path = release.initrdPath(kernel: kernel, sysconfig: sysconfig)
             switch context.profile.initrd {
             case .keep:
                 continue
@@ -106,8 +108,8 @@ public struct PatchPlanner {
                     plan.initrdsUpToDate.append(kernel)
                     continue
                 }
-                let flags = context.family == .el6 ? ["-d", "-f"] : ["-f"]
-                plan.initrdRebuilds.append(InitrdRebuild(kernel: kernel, initrdPath: path, arguments: [mkdumprd] + flags + [path, kernel]))
+                let arguments = release.mkdumprdArguments(mkdumprd: mkdumprd, image: path, kernel: kernel, sysconfig: sysconfig)
+                plan.initrdRebuilds.append(InitrdRebuild(kernel: kernel, initrdPath: path, arguments: arguments))
             }
         }
     }

@@ -13,6 +13,7 @@ public struct TextReport {
             let identity = [image.format, image.os.map { "\($0.distro) \($0.version) \($0.arch)" }, image.profile.map { "profile \($0)" }]
                 .compactMap { $0 }.joined(separator: ", ")
             if !identity.isEmpty { out += "  \(identity)\n" }
+            if let rules = image.findings.lazy.compactMap(\.rules).first { out += "  rules of \(rules)\n" }
             let width = image.findings.map(\.check.count).max() ?? 0
             for finding in image.findings {
                 let check = finding.check.padding(toLength: width, withPad: " ", startingAt: 0)

@@ -41,6 +41,27 @@ struct FactsBuilder {
         withInitrd(KdumpInitrd(path: path, exists: true, mtime: mtime, modules: .success(modules)))
     }
 
+    /// A kdump initrd whose module list and small files (el6 `init`, dracut's
+    /// `usr/lib/dracut/loaded-kernel-modules.txt`) were read.
+    func initrd(_ path: String, mtime: Int64? = 2_000, modules: [String], files: [String: String]) -> FactsBuilder {
+        withInitrd(KdumpInitrd(path: path, exists: true, mtime: mtime, modules: .success(modules),
+                               files: files.mapValues { Array($0.utf8) }))
+    }
+
+    /// The installed kexec-tools package as the rpm database names it.
+    func package(_ version: String) -> FactsBuilder {
+        var copy = self
+        copy.facts.kexecToolsPackage = KexecToolsVersion(parsing: version)
+        return copy
+    }
+
+    /// A file whose age matters, not its bytes (a kernel image, /etc/fstab).
+    func mtime(_ path: String, _ seconds: Int64) -> FactsBuilder {
+        var copy = self
+        copy.facts.mtimes[path] = seconds
+        return copy
+    }
+
     /// A kdump initrd whose module list could not be read.
     func initrd(_ path: String, mtime: Int64? = 2_000, failure: String) -> FactsBuilder {
         withInitrd(KdumpInitrd(path: path, exists: true, mtime: mtime, modules: .failure(InitrdReadFailure(failure))))
@@ -216,6 +237,10 @@ enum Fixture {
 
     static let blsMachineID = "0123456789abcdef0123456789abcdef"
 
+    /// The /init el6 mkdumprd writes for KB2858695's block: an insmod line per loaded module.
+    static let el6Init = ["mbcache.ko", "jbd2.ko", "ext4.ko", "ata_piix.ko prefer_ms_hyperv=0", "sr_mod.ko", "sd_mod.ko"]
+        .map { "insmod /lib/modules/\(el6Kernel)/\($0)\n" }.joined()
+
     /// A CentOS 6.4 guest as el6-hyperv wants it.
     static var el6: FactsBuilder {
         FactsBuilder.el6()
@@ -224,7 +249,8 @@ enum Fixture {
             .file("/etc/sysconfig/kdump", "KDUMP_COMMANDLINE_APPEND=\"irqpoll maxcpus=1 reset_devices\"\n", mtime: 900)
             .file("/boot/grub/grub.conf", grubConf([(el6Kernel, "crashkernel=auto rhgb quiet")]))
             .kernels(el6Kernel)
-            .initrd(el6Initrd, mtime: 2_000, modules: ["ata_piix", "sr_mod", "sd_mod", "ext4", "jbd2", "mbcache"])
+            .initrd(el6Initrd, mtime: 2_000, modules: ["ata_piix", "sr_mod", "sd_mod", "ext4", "jbd2", "mbcache"],
+                    files: ["init": el6Init])
             .mkdumprd("/sbin/mkdumprd")
             .serviceLinks("/etc/rc.d/rc3.d/S26kdump", "/etc/rc.d/rc5.d/S26kdump")
     }

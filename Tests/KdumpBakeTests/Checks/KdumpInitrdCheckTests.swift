@@ -28,21 +28,42 @@ extension Checks {
             let facts = Fixture.el6.file("/etc/kdump.conf", Fixture.el6KdumpConf, mtime: 5_000)
             let finding = KdumpInitrdCheck.presence(facts.context("el6-hyperv"))
             #expect(finding.status == .warn)
-            #expect(finding.message.contains("\(Fixture.el6Initrd) is older than the kdump configuration"))
+            #expect(finding.message.contains("\(Fixture.el6Initrd) is older than /etc/kdump.conf"))
             #expect(finding.message.contains("rebuilds it at first boot"))
         }
 
-        @Test func olderThanSysconfigWarns() {
+        @Test func sysconfigIsNeverARebuildTrigger() {
+            // Neither el6's init script nor el7's kdumpctl compares /etc/sysconfig/kdump's age.
             let facts = Fixture.el7.file("/etc/sysconfig/kdump", "KDUMP_COMMANDLINE_APPEND=\"irqpoll\"\n", mtime: 3_000)
             let finding = KdumpInitrdCheck.presence(facts.context("el7-azure"))
-            #expect(finding.status == .warn)
-            #expect(finding.message.contains("older"))
+            #expect(finding.status == .pass)
+            #expect(finding.firstBoot?.first?.rebuilt == false)
+        }
+
+        @Test func olderThanFstabOrKernelWarnsOnEl7() {
+            let fstab = KdumpInitrdCheck.presence(Fixture.el7.mtime("/etc/fstab", 3_000).context("el7-azure"))
+            #expect(fstab.status == .warn)
+            #expect(fstab.message.contains("is older than /etc/fstab"))
+            let kernel = KdumpInitrdCheck.presence(Fixture.el6.mtime("/boot/vmlinuz-\(Fixture.el6Kernel)", 3_000).context("el6-hyperv"))
+            #expect(kernel.message.contains("is older than /boot/vmlinuz-\(Fixture.el6Kernel)"))
+            // /etc/fstab is not an el6 trigger.
+            #expect(KdumpInitrdCheck.presence(Fixture.el6.mtime("/etc/fstab", 3_000).context("el6-hyperv")).status == .pass)
+        }
+
+        @Test func firstBootRebuildIsReportedPerKernelNotFailed() {
+            // KB2858695's el6 block has extra_modules: the el6 service rebuilds at every start.
+            let finding = KdumpInitrdCheck.presence(Fixture.el6.context("el6-hyperv"))
+            #expect(finding.status == .pass)
+            #expect(finding.message.contains("verified offline; the kdump service rebuilds it at first boot with the same kdump.conf: extra_modules is set (line"))
+            #expect(finding.firstBoot == [FirstBootRebuild(kernel: Fixture.el6Kernel, initrd: Fixture.el6Initrd, rebuilt: true,
+                                                           reasons: [finding.firstBoot![0].reasons[0]])])
+            #expect(finding.firstBoot![0].reasons[0].hasPrefix("extra_modules is set (line"))
         }
 
         @Test func newerPasses() {
             let finding = KdumpInitrdCheck.presence(Fixture.el6.context("el6-hyperv"))
             #expect(finding.status == .pass)
-            #expect(finding.message == "\(Fixture.el6Kernel): \(Fixture.el6Initrd)")
+            #expect(finding.message.hasPrefix("\(Fixture.el6Kernel): \(Fixture.el6Initrd) (verified offline"))
             #expect(finding.path == "/boot")
         }
 
@@ -65,7 +86,7 @@ extension Checks {
 
             let el7Good = KdumpInitrdCheck.presence(Fixture.el7.context("el7-azure"))
             #expect(el7Good.status == .pass)
-            #expect(el7Good.message == "\(Fixture.el7Kernel): /boot/initramfs-\(Fixture.el7Kernel)kdump.img")
+            #expect(el7Good.message == "\(Fixture.el7Kernel): /boot/initramfs-\(Fixture.el7Kernel)kdump.img (kept by the kdump service at first boot)")
         }
 
         @Test func everyKernelIsCoveredByDefault() {
@@ -87,48 +108,73 @@ extension Checks {
 
     @Suite("kdump.initrd_modules")
     struct KdumpInitrdModulesTests {
-        func el6(_ modules: [String], profile: String = "el6-hyperv") -> Finding {
-            KdumpInitrdCheck.modules(Fixture.el6.initrd(Fixture.el6Initrd, modules: modules).context(profile))
+        /// An el6 initrd as the real mkdumprd leaves it: every module file copied flat, blacklisted
+        /// ones included, and an /init whose insmod lines are what the capture kernel loads.
+        func el6(files modules: [String], init script: String, profile: String = "el6-hyperv") -> Finding {
+            let facts = Fixture.el6.initrd(Fixture.el6Initrd, modules: modules, files: ["init": script])
+            return KdumpInitrdCheck.modules(facts.context(profile))
         }
 
-        @Test func el6Compliant() {
-            let finding = el6(["ata_piix", "sr_mod", "sd_mod", "ext4"])
+        static let realEl6Modules = ["ata_piix", "sr_mod", "cdrom", "sd_mod", "virtio_scsi", "hv_vmbus", "hv_storvsc", "hv_utils", "hv_netvsc", "hid-hyperv"]
+        static func insmod(_ module: String, _ options: String = "") -> String {
+            "insmod /lib/modules/\(Fixture.el6Kernel)/\(module).ko" + (options.isEmpty ? "" : " " + options)
+        }
+        static let goodInit = """
+            #!/bin/msh
+            \(insmod("cdrom"))
+            \(insmod("sr_mod"))
+            \(insmod("ata_piix", "prefer_ms_hyperv=0"))
+            \(insmod("sd_mod"))
+            \(insmod("virtio_scsi"))
+            echo Waiting up to 100 seconds for critical disks
+            """
+
+        @Test func el6BlacklistedFilesPresentButNeverLoadedPass() {
+            let finding = el6(files: Self.realEl6Modules, init: Self.goodInit)
             #expect(finding.check == "kdump.initrd_modules")
             #expect(finding.status == .pass)
-            #expect(finding.message == "kdump initrd modules as required for \(Fixture.el6Kernel)")
-            #expect(finding.actual == "ata_piix ext4 sd_mod sr_mod")
+            #expect(finding.message.contains("blacklisted hv_vmbus hv_storvsc hv_utils hv_netvsc hid-hyperv inside the initrd but never loaded"))
+            #expect(finding.message.contains("/init also loads cdrom virtio_scsi"))
+            #expect(finding.actual?.contains("ata_piix prefer_ms_hyperv=0") == true)
+            #expect(finding.rules?.contains("2.0.0-258") == true)
         }
 
-        @Test func el6BlacklistedModulePresent() {
-            let finding = el6(["ata_piix", "sr_mod", "sd_mod", "hv_vmbus", "hv_storvsc"])
+        @Test func el6InsmodLineForABlacklistedModuleFails() {
+            let finding = el6(files: Self.realEl6Modules, init: Self.goodInit + "\n" + Self.insmod("hid-hyperv") + "\n")
             #expect(finding.status == .fail)
-            #expect(finding.message == "\(Fixture.el6Initrd) contains blacklisted hv_vmbus hv_storvsc")
+            #expect(finding.message.contains("/init line 8 loads blacklisted hid-hyperv"))
         }
 
-        @Test func el6RequiredModuleMissing() {
-            let finding = el6(["sr_mod", "sd_mod"])
+        @Test func el6RequiredModuleWithoutInsmodLineFails() {
+            let script = Self.goodInit.replacingOccurrences(of: Self.insmod("ata_piix", "prefer_ms_hyperv=0"), with: "")
+            let finding = el6(files: Self.realEl6Modules, init: script)
             #expect(finding.status == .fail)
-            #expect(finding.message == "\(Fixture.el6Initrd) lacks ata_piix")
+            #expect(finding.message.contains("/init has no insmod line for ata_piix, so the capture kernel never loads it"))
         }
 
-        @Test func el6ComparesExactFileNames() {
-            // el6 module files keep their dash (hid-hyperv.ko); names are compared as written.
-            let dash = el6(["ata_piix", "sr_mod", "sd_mod", "hid-hyperv"])
-            #expect(dash.status == .fail)
-            #expect(dash.message.contains("contains blacklisted hid-hyperv"))
+        @Test func el6OptionsMustReachTheInsmodLine() {
+            let script = Self.goodInit.replacingOccurrences(of: "prefer_ms_hyperv=0", with: "")
+            let finding = el6(files: Self.realEl6Modules, init: script)
+            #expect(finding.status == .fail)
+            #expect(finding.message.contains("/init line 4 loads ata_piix without prefer_ms_hyperv=0"))
+            // The seed's run-together line reaches insmod as a broken option: still not the one required.
+            let seed = Self.goodInit.replacingOccurrences(of: "prefer_ms_hyperv=0", with: "prefer_ms_hyperv=0disk_timeout 100")
+            #expect(el6(files: Self.realEl6Modules, init: seed).message.contains("loads ata_piix without prefer_ms_hyperv=0 (it passes prefer_ms_hyperv=0disk_timeout 100)"))
+        }
 
-            let underscore = el6(["ata_piix", "sr_mod", "sd_mod", "hid_hyperv"])
-            #expect(underscore.status == .pass)
-
-            let dashedRequired = el6(["ata-piix", "sr_mod", "sd_mod"])
-            #expect(dashedRequired.status == .fail)
-            #expect(dashedRequired.message.contains("lacks ata_piix"))
+        @Test func el6WithoutInitCannotBeVerified() {
+            let facts = Fixture.el6.initrd(Fixture.el6Initrd, modules: Self.realEl6Modules)
+            let finding = KdumpInitrdCheck.modules(facts.context("el6-hyperv"))
+            #expect(finding.status == .fail)
+            #expect(finding.message == "\(Fixture.el6Initrd) has no /init, so nothing says which modules the capture kernel loads")
+            #expect(el6(files: [], init: "#!/bin/sh\necho no modules\n").message.contains("loads no module at all"))
         }
 
         @Test func el6Pre63HasOnlyABlacklist() {
-            let finding = el6(["ata_piix", "ide_core"], profile: "el6-pre63-hyperv")
+            let finding = el6(files: ["ata_piix", "ide_core", "hv_vmbus"], init: Self.insmod("ide_core") + "\n" + Self.insmod("ata_piix"),
+                              profile: "el6-pre63-hyperv")
             #expect(finding.status == .pass)
-            #expect(finding.expected == "lacks hv_vmbus hv_storvsc hv_utils hv_netvsc hid-hyperv")
+            #expect(finding.expected == "never loads hv_vmbus hv_storvsc hv_utils hv_netvsc hid-hyperv")
         }
 
         @Test func el7NormalisesDashes() {
@@ -144,11 +190,19 @@ extension Checks {
             #expect(finding.message == "\(Fixture.el7Initrd) lacks hv_vmbus hv_storvsc")
         }
 
-        @Test func el7LegacyBlacklistNormalised() {
-            let facts = Fixture.el7.initrd(Fixture.el7Initrd, modules: ["ata_piix", "sr_mod", "sd_mod", "hid_hyperv", "hyperv-fb"])
-            let finding = KdumpInitrdCheck.modules(facts.context("el7-legacy-hyperv"))
-            #expect(finding.status == .fail)
-            #expect(finding.message == "\(Fixture.el7Initrd) contains blacklisted hid-hyperv hyperv_fb")
+        @Test func el7BlacklistIsJudgedOnTheCaptureCommandLine() {
+            // dracut may put a blacklisted driver inside; rd.driver.blacklist= keeps it from loading (- and _ alike).
+            let inside = Fixture.el7.initrd(Fixture.el7Initrd, modules: ["ata_piix", "sr_mod", "sd_mod", "hid_hyperv", "hyperv-fb"])
+            let blacklisted = inside.file("/etc/sysconfig/kdump",
+                "KDUMP_COMMANDLINE_APPEND=\"irqpoll ata_piix.prefer_ms_hyperv=0 rd.driver.blacklist=hv_vmbus,hv_storvsc,hv_utils,hv_netvsc,hid_hyperv,hyperv-fb\"\n")
+            let pass = KdumpInitrdCheck.modules(blacklisted.context("el7-legacy-hyperv"))
+            #expect(pass.status == .pass)
+            #expect(pass.message.contains("hid-hyperv hyperv_fb inside the initramfs, kept from loading by rd.driver.blacklist="))
+
+            let fail = KdumpInitrdCheck.modules(inside.file("/etc/sysconfig/kdump", "KDUMP_COMMANDLINE_APPEND=\"irqpoll\"\n").context("el7-legacy-hyperv"))
+            #expect(fail.status == .fail)
+            #expect(fail.message == "\(Fixture.el7Initrd) contains hid-hyperv and the capture command line does not blacklist it (rd.driver.blacklist= in KDUMP_COMMANDLINE_APPEND); "
+                    + "\(Fixture.el7Initrd) contains hyperv_fb and the capture command line does not blacklist it (rd.driver.blacklist= in KDUMP_COMMANDLINE_APPEND)")
         }
 
         @Test func listingFailureWarnsWithTheReason() {

@@ -28,10 +28,12 @@ import Testing
     }
 
     @Test func el7TemplateHasNoFatalDirectives() throws {
-        for name in ["el7-azure", "el7-legacy-hyperv", "el8-azure"] {
+        for (name, family, version) in [("el7-azure", KdumpFamily.el7, DistroVersion(7, 9)), ("el7-legacy-hyperv", .el7, DistroVersion(7, 5)),
+                                        ("el8-azure", .el8, DistroVersion(8, 9))] {
             let text = try TemplateRenderer.render("kdump-el7.conf.mustache", templates: .builtin(), variables: .forProfile(try profile(name)))
             let conf = KdumpConf.parse(text)
-            #expect(conf.rejectedDirectives(for: .el7).isEmpty, "\(name): \(text)")
+            let release = KexecToolsRelease.resolve(family: family, distroVersion: version, package: nil)
+            #expect(release.configProblems(text).isEmpty, "\(name): \(text)")
             #expect(conf.last("path")?.arguments == "/var/crash")
         }
         let azure = try TemplateRenderer.render("kdump-el7.conf.mustache", templates: .builtin(), variables: .forProfile(try profile("el7-azure")))
@@ -121,7 +123,19 @@ import Testing
         #expect(sysctl.contains("# kdumpbake: superseded by the managed block: kernel.panic = 0"))
         #expect(sysctl.hasSuffix("kernel.panic = 5\n# END kdumpbake managed block\n"))
         #expect(plan.initrdRebuilds == [InitrdRebuild(kernel: "2.6.32-358.el6.x86_64", initrdPath: "/boot/initrd-2.6.32-358.el6.x86_64kdump.img",
-                                                      arguments: ["/sbin/mkdumprd", "-d", "-f", "/boot/initrd-2.6.32-358.el6.x86_64kdump.img", "2.6.32-358.el6.x86_64"])])
+                                                      arguments: ["/sbin/mkdumprd", "-d", "-f", "--allow-missing", "/boot/initrd-2.6.32-358.el6.x86_64kdump.img", "2.6.32-358.el6.x86_64"])])
+    }
+
+    @Test func el6RebuildHonoursSysconfig() throws {
+        // KDUMP_BOOTDIR moves the initrd, MKDUMPRD_ARGS reach mkdumprd as separate argv words,
+        // KDUMP_KERNELVER pins the one kernel the service loads.
+        var facts = stockEl6()
+        facts.kernels = ["2.6.32-358.el6.x86_64", "2.6.32-431.el6.x86_64"]
+        facts.files["/etc/sysconfig/kdump"] = GuestFile(path: "/etc/sysconfig/kdump", state: .read(bytes: Array(
+            "KDUMP_BOOTDIR=\"/boot/kdump\"\nMKDUMPRD_ARGS=\"--with 'a b'\"\nKDUMP_KERNELVER=\"2.6.32-431.el6.x86_64\"\n".utf8)))
+        let plan = try PatchPlanner(templates: .builtin()).plan(facts: facts, profile: try #require(manifest.profile(named: "el6-hyperv")))
+        #expect(plan.initrdRebuilds.map(\.arguments) == [["/sbin/mkdumprd", "-d", "-f", "--allow-missing", "--with", "a b",
+                                                          "/boot/kdump/initrd-2.6.32-431.el6.x86_64kdump.img", "2.6.32-431.el6.x86_64"]])
     }
 
     @Test func planIsIdempotentOnItsOwnResult() throws {
@@ -131,7 +145,9 @@ import Testing
         var patched = stockEl6()
         for change in first.fileChanges { patched.files[change.path] = GuestFile(path: change.path, state: .read(bytes: change.new), mtime: 200) }
         patched.kdumpInitrds["/boot/initrd-2.6.32-358.el6.x86_64kdump.img"] = KdumpInitrd(
-            path: "/boot/initrd-2.6.32-358.el6.x86_64kdump.img", exists: true, mtime: 300, modules: .success(["ata_piix", "sr_mod", "sd_mod"]))
+            path: "/boot/initrd-2.6.32-358.el6.x86_64kdump.img", exists: true, mtime: 300, modules: .success(["ata_piix", "sr_mod", "sd_mod"]),
+            files: ["init": Array(["ata_piix.ko prefer_ms_hyperv=0", "sr_mod.ko", "sd_mod.ko"]
+                .map { "insmod /lib/modules/2.6.32-358.el6.x86_64/\($0)\n" }.joined().utf8)])
         let second = try planner.plan(facts: patched, profile: profile)
         #expect(second.fileChanges.isEmpty)
         #expect(second.initrdRebuilds.isEmpty)

@@ -19,7 +19,9 @@ enum CompliantRecipes {
             """)
         .withFile("/etc/sysctl.conf", "# Kernel sysctl configuration file\nkernel.sysrq = 0\nkernel.panic = 5\n")
         .withKdumpInitrd("/boot/initrd-\(el6Kernel)kdump.img", kernel: el6Kernel,
-                         modules: ["ata_piix", "sr_mod", "sd_mod", "virtio_blk", "virtio_scsi"])
+                         modules: ["ata_piix", "sr_mod", "sd_mod", "virtio_blk", "virtio_scsi"],
+                         files: ["init": ["ata_piix.ko prefer_ms_hyperv=0", "cdrom.ko", "sr_mod.ko", "sd_mod.ko", "virtio_scsi.ko"]
+                            .map { "insmod /lib/modules/\(el6Kernel)/\($0)\n" }.joined()])
 
     /// Current-host el7 recipe: hv drivers forced into the kdump initrd, kernel.panic in sysctl.d.
     /// One kdump initrd is xz-compressed behind an early-microcode cpio, as dracut writes them.

@@ -4,35 +4,22 @@ enum KdumpConfigCheck {
     static let id = "kdump.config"
 
     static func run(_ context: CheckContext) -> Finding {
-        guard let file = context.facts.files[GuestPaths.kdumpConf], let bytes = file.bytes else {
+        guard let file = context.facts.files[GuestPaths.kdumpConf], let text = file.text else {
             let problem = context.facts.files[GuestPaths.kdumpConf]?.problem ?? "\(GuestPaths.kdumpConf) is missing"
             return Finding(check: id, status: .fail, message: problem, path: GuestPaths.kdumpConf)
         }
-        let conf = KdumpConf.parse(bytes: bytes)
+        let release = context.release
+        let conf = release.readKdumpConf(text)
         var problems = ProblemList()
-        checkRejected(conf, context, &problems)
+        for problem in release.configProblems(text) { problems.fail(problem) }
         checkValues(conf, context, &problems)
         checkCommandLine(context, &problems)
-        return problems.finding(id, pass: "\(GuestPaths.kdumpConf) matches profile \(context.profile.name)",
-                                path: GuestPaths.kdumpConf, expected: expectedSummary(context),
-                                actual: conf.directives.map { "\($0.name) \($0.arguments)" }.joined(separator: "; "))
-    }
-
-    /// Directives the family's kdump service refuses: fatal on el7+ (the service does not start).
-    private static func checkRejected(_ conf: KdumpConf, _ context: CheckContext, _ problems: inout ProblemList) {
-        let fatal = KdumpConf.fatalDirectives(context.family)
-        // el6's mkdumprd also aborts on a directive it does not know ("Unknown parameter", exit 1),
-        // so no kdump initrd is built; `rejectedDirectives` only models el7+'s kdumpctl.
-        let rejected = context.family == .el6
-            ? conf.directives.filter { !KdumpConf.knownDirectives(.el6).contains($0.name) }
-            : conf.rejectedDirectives(for: context.family)
-        for directive in rejected {
-            if fatal.contains(directive.name) {
-                problems.fail("line \(directive.line): '\(directive.name)' is fatal on \(context.family.rawValue): kdumpctl stops with \"Deprecated kdump config option: \(directive.name)\" and kdump never starts")
-            } else {
-                problems.fail("line \(directive.line): unknown directive '\(directive.name)' (mkdumprd: \"Bad kdump.conf directive\")")
-            }
-        }
+        let finding = problems.finding(id, pass: "\(GuestPaths.kdumpConf) matches profile \(context.profile.name)",
+                                       path: GuestPaths.kdumpConf, expected: expectedSummary(context),
+                                       actual: conf.directives.map { "\($0.name) \($0.arguments)" }.joined(separator: "; "))
+        var withRelease = finding
+        withRelease.rules = release.summary
+        return withRelease
     }
 
     private static func checkValues(_ conf: KdumpConf, _ context: CheckContext, _ problems: inout ProblemList) {
@@ -45,10 +32,12 @@ enum KdumpConfigCheck {
         }
         let missingExtra = values.extraModules.filter { !conf.words(of: "extra_modules").contains($0) }
         if !missingExtra.isEmpty { problems.fail("extra_modules lacks \(missingExtra.joined(separator: " "))") }
-        if context.family == .el6 {
+        if context.release.moduleLoading == .initInsmodLines {
             checkEl6Blacklist(conf, values, &problems)
             for (module, option) in values.moduleOptions.sorted(by: { $0.key < $1.key }) {
-                let present = conf.all("options").contains { $0.words.first == module && $0.words.dropFirst().contains(option) }
+                let present = conf.all("options").contains {
+                    El6OptionsLine.isReadByMkdumprd($0.raw) && $0.words.first == module && $0.words.dropFirst().contains(option)
+                }
                 if !present { problems.fail("no 'options \(module) \(option)' directive") }
             }
             if let timeout = values.diskTimeout, conf.last("disk_timeout")?.arguments != String(timeout) {
@@ -98,7 +87,7 @@ enum KdumpConfigCheck {
     /// What KDUMP_COMMANDLINE_APPEND must carry for this profile and family.
     static func requiredCommandLine(_ context: CheckContext) -> (parameters: [String], blacklist: [String]) {
         var parameters = context.values.commandlineAppend
-        guard context.family != .el6 else { return (parameters, []) }
+        guard context.release.moduleLoading == .captureCommandLine else { return (parameters, []) }
         parameters += context.values.moduleOptions.sorted { $0.key < $1.key }.map { "\($0.key).\($0.value)" }
         return (parameters, context.values.blacklist)
     }
@@ -109,7 +98,7 @@ enum KdumpConfigCheck {
         if let path = v.dumpPath { parts.append("path \(path)") }
         if let collector = v.coreCollector { parts.append("core_collector \(collector)") }
         if !v.extraModules.isEmpty { parts.append("extra_modules \(v.extraModules.joined(separator: " "))") }
-        if context.family == .el6 {
+        if context.release.moduleLoading == .initInsmodLines {
             if !v.blacklist.isEmpty { parts.append("blacklist \(v.blacklist.joined(separator: " "))") }
             parts += v.moduleOptions.sorted { $0.key < $1.key }.map { "options \($0.key) \($0.value)" }
             if let timeout = v.diskTimeout { parts.append("disk_timeout \(timeout)") }
