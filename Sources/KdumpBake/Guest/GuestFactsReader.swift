@@ -10,6 +10,8 @@ struct GuestFactsReader {
     var configFileLimit: Int64 = 1 << 20
     /// Initrds larger than this are reported, not listed.
     var initrdLimit: Int64 = 512 << 20
+    /// rpm databases larger than this are not read (a real one is 20–150 MB).
+    var rpmDatabaseLimit: Int64 = 512 << 20
 
     /// Mounts the root read-only, reads everything the checks need, unmounts.
     func read(_ root: GuestRoot) throws -> GuestFacts {
@@ -34,6 +36,7 @@ struct GuestFactsReader {
             }
         }
         try readRebuildInputTimes(&facts, sysconfig: sysconfig)
+        facts.kexecToolsPackage = try kexecToolsPackage()
         facts.mkdumprdPath = try GuestPaths.mkdumprdCandidates.first { try handle.isFile($0, followSymlinks: true) }
         for pattern in GuestPaths.serviceLinkGlobs {
             facts.serviceLinks += try handle.glob(pattern)
@@ -86,6 +89,21 @@ struct GuestFactsReader {
             }
             facts.mtimes[path] = status.mtimeSeconds
         }
+    }
+
+    /// The installed kexec-tools version from the guest's rpm database (Berkeley DB `Packages`
+    /// on el6–el8, `rpmdb.sqlite` from el9), scanned on the host for the package's header
+    /// (`RpmHeaderScan`); nil when there is no readable database or no kexec-tools record.
+    private func kexecToolsPackage() throws -> KexecToolsVersion? {
+        for path in GuestPaths.rpmDatabases {
+            guard let status = try? handle.lstat(path), status.isRegularFile, status.size <= rpmDatabaseLimit else { continue }
+            let directory = try HostTemporaryDirectory(prefix: "kdumpbake-rpmdb")
+            let hostCopy = directory.path + "/rpmdb"
+            try handle.download(path, toHostFile: hostCopy)
+            let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: hostCopy)))
+            if let newest = RpmHeaderScan.versions(of: "kexec-tools", in: bytes).max() { return newest }
+        }
+        return nil
     }
 
     /// Kernels with both a /boot/vmlinuz-KVER and a /lib/modules/KVER directory.

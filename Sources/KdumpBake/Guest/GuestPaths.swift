@@ -20,6 +20,10 @@ public enum GuestPaths {
     /// Where systemd-sysctl looks (el7+); el6 reads /etc/sysctl.conf only.
     public static let sysctlDirectories = ["/etc/sysctl.d", "/run/sysctl.d", "/usr/local/lib/sysctl.d", "/usr/lib/sysctl.d", "/lib/sysctl.d"]
 
+    /// Where the rpm database lives: el9+ (`/usr/lib/sysimage`, linked from /var/lib/rpm), then
+    /// sqlite under /var/lib/rpm, then el6–el8's Berkeley DB.
+    public static let rpmDatabases = ["/usr/lib/sysimage/rpm/rpmdb.sqlite", "/var/lib/rpm/rpmdb.sqlite", "/var/lib/rpm/Packages"]
+
     public static let mkdumprdCandidates = ["/sbin/mkdumprd", "/usr/sbin/mkdumprd"]
 
     /// SysV runlevel links (el6) and the systemd wants link (el7+) that enable kdump at boot.

@@ -82,7 +82,7 @@ private struct ManifestReader {
         let initrd = entries["initrd"]?.choice(InitrdPolicy.self) ?? .rebuild
         let kernels = entries["kernels"]?.choice(KernelSelection.self) ?? .all
         let files = entries["files"].map(self.files) ?? FileStrategies()
-        if let family, family != .el6, let values, values.diskTimeout != nil {
+        if let family, KexecToolsRelease.deprecatedDirectives(family).contains("disk_timeout"), let values, values.diskTimeout != nil {
             entries["values"]?.report("disk_timeout is fatal on \(family.rawValue): kdumpctl refuses to start (\"Deprecated kdump config option\")")
         }
         guard let name, let family, let match, let values else { return nil }

@@ -11,12 +11,13 @@ public enum ProfileDescription {
         if let collector = v.coreCollector { lines.append("  core_collector \(collector)") }
         if !v.extraModules.isEmpty { lines.append("  extra_modules \(v.extraModules.joined(separator: " "))") }
         if !v.addDrivers.isEmpty { lines.append("  dracut_args --add-drivers \"\(v.addDrivers.joined(separator: " "))\"") }
+        let inKdumpConf = KexecToolsRelease.moduleLoading(profile.family) == .initInsmodLines
         if !v.blacklist.isEmpty {
-            lines.append(profile.family == .el6 ? "  blacklist \(v.blacklist.joined(separator: " "))"
-                                                : "  rd.driver.blacklist=\(v.blacklist.joined(separator: ",")) (KDUMP_COMMANDLINE_APPEND)")
+            lines.append(inKdumpConf ? "  blacklist \(v.blacklist.joined(separator: " "))"
+                                     : "  rd.driver.blacklist=\(v.blacklist.joined(separator: ",")) (KDUMP_COMMANDLINE_APPEND)")
         }
         for (module, option) in v.moduleOptions.sorted(by: { $0.key < $1.key }) {
-            lines.append(profile.family == .el6 ? "  options \(module) \(option)" : "  \(module).\(option) (KDUMP_COMMANDLINE_APPEND)")
+            lines.append(inKdumpConf ? "  options \(module) \(option)" : "  \(module).\(option) (KDUMP_COMMANDLINE_APPEND)")
         }
         if let timeout = v.diskTimeout { lines.append("  disk_timeout \(timeout)") }
         if !v.commandlineAppend.isEmpty { lines.append("  KDUMP_COMMANDLINE_APPEND += \(v.commandlineAppend.joined(separator: " "))") }
@@ -24,7 +25,7 @@ public enum ProfileDescription {
         if v.enableService == true { lines.append("  kdump service enabled at boot") }
         let initrd = v.requiredInitrdModules
         if !initrd.isEmpty || !v.blacklist.isEmpty {
-            lines.append("  kdump initrd: contains \(initrd.isEmpty ? "-" : initrd.joined(separator: " ")); lacks \(v.blacklist.isEmpty ? "-" : v.blacklist.joined(separator: " "))")
+            lines.append("  capture kernel: loads \(initrd.isEmpty ? "-" : initrd.joined(separator: " ")); never loads \(v.blacklist.isEmpty ? "-" : v.blacklist.joined(separator: " "))")
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -33,7 +33,9 @@ public struct TemplateVariables: Sendable, Equatable {
         variables.scalars["extra_modules"] = v.extraModules.isEmpty ? nil : v.extraModules.joined(separator: " ")
         variables.scalars["add_drivers"] = v.addDrivers.isEmpty ? nil : v.addDrivers.joined(separator: " ")
         variables.scalars["kdump_commandline_append"] = commandLine
-        if profile.family == .el6 {
+        // Where blacklist and module options are kdump.conf directives (el6); elsewhere they go on
+        // the capture command line (`KdumpConfigCheck.requiredCommandLine`).
+        if KexecToolsRelease.moduleLoading(profile.family) == .initInsmodLines {
             variables.scalars["blacklist"] = v.blacklist.isEmpty ? nil : v.blacklist.joined(separator: " ")
             variables.scalars["disk_timeout"] = v.diskTimeout.map(String.init)
             if !v.moduleOptions.isEmpty {

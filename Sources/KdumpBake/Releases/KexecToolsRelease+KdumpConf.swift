@@ -80,7 +80,10 @@ extension KexecToolsRelease {
 
     /// el7+ kdumpctl: present at all → "Deprecated kdump config option" and kdump never starts.
     /// Unchanged from RHEL 7.0 to 10.
-    public var deprecatedDirectives: Set<String> {
+    public var deprecatedDirectives: Set<String> { Self.deprecatedDirectives(family) }
+
+    /// The same for a family (the list has not changed between releases of one).
+    public static func deprecatedDirectives(_ family: KdumpFamily) -> Set<String> {
         family == .el6 ? [] : ["net", "options", "link_delay", "disk_timeout", "debug_mem_level", "blacklist"]
     }
 

@@ -11,7 +11,7 @@ public struct KexecToolsRelease: Sendable, Equatable {
     /// Where the release was learnt from; findings say which, because the distro version is
     /// only a proxy for the package that actually decides the behaviour.
     public enum Source: Sendable, Equatable {
-        /// The guest's installed kexec-tools package (rpm database).
+        /// The guest's installed kexec-tools package (its rpm database).
         case package(KexecToolsVersion)
         /// The distro's minor version, mapped to the kexec-tools release it shipped.
         case distroVersion(DistroVersion)
@@ -39,12 +39,12 @@ public struct KexecToolsRelease: Sendable, Equatable {
                                  source: .distroVersion(distroVersion))
     }
 
-    /// Words for findings: "kexec-tools 2.0.0-258 (from the installed package)" or
+    /// Words for findings: "kexec-tools 2.0.0-258 (from the guest's rpm database)" or
     /// "kexec-tools ≈2.0.0-258 as shipped with release 6.4 (from the distro version; …)".
     public var summary: String {
         switch source {
-        case .package(let package): "kexec-tools \(package) (from the installed package)"
-        case .distroVersion(let distro): "kexec-tools ≈\(version) as shipped with release \(distro) (from the distro version; the kexec-tools package was not read)"
+        case .package(let package): "kexec-tools \(package) (from the guest's rpm database)"
+        case .distroVersion(let distro): "kexec-tools ≈\(version) as shipped with release \(distro) (from the distro version; no kexec-tools record in an rpm database)"
         }
     }
 
@@ -109,5 +109,11 @@ extension KexecToolsRelease {
         case captureCommandLine
     }
 
-    public var moduleLoading: ModuleLoading { family == .el6 ? .initInsmodLines : .captureCommandLine }
+    public var moduleLoading: ModuleLoading { Self.moduleLoading(family) }
+
+    /// The same for a family, where no guest (and so no release) is known yet: profiles, templates.
+    /// It changes between families only, never between releases of one.
+    public static func moduleLoading(_ family: KdumpFamily) -> ModuleLoading {
+        family == .el6 ? .initInsmodLines : .captureCommandLine
+    }
 }

@@ -9,7 +9,7 @@ import Testing
 @Suite struct AuditApplianceTests {
     static let environment = ProcessInfo.processInfo.environment
 
-    /// Six images in one audit, hence one appliance.
+    /// Seven images in one audit, hence one appliance.
     @Test func stockAndHandEditedImagesInOneAppliance() throws {
         let images = try [
             TestImageBuilder.image(.centos64, format: .raw),
@@ -18,6 +18,7 @@ import Testing
             TestImageBuilder.image(.centos79, format: .vhd),
             TestImageBuilder.image(CompliantRecipes.centos64, format: .vhd),
             TestImageBuilder.image(CompliantRecipes.centos79, format: .raw),
+            TestImageBuilder.image(try CompliantRecipes.centos64UpdatedKexecTools(), format: .raw),
         ]
         let before = try images.map { try FileFingerprint($0.path) }
         var logged: [String] = []
@@ -26,7 +27,7 @@ import Testing
         }
         #expect(try images.map { try FileFingerprint($0.path) } == before, "audit changed an image")
         #expect(!logged.contains { $0.contains("separate appliances") })
-        try #require(reports.count == 6)
+        try #require(reports.count == 7)
 
         func status(_ report: ImageReport, _ check: String) -> FindingStatus? {
             report.findings.first { $0.check == check }?.status
@@ -65,5 +66,10 @@ import Testing
             #expect(status(report, "sysctl.kernel_panic") == .pass)
         }
         #expect(reports[5].findings.first { $0.check == "sysctl.kernel_panic" }?.path == "/etc/sysctl.d/90-panic.conf")
+        // Rules come from the guest's rpm database when it records kexec-tools, else from the distro version.
+        #expect(reports[4].findings.first { $0.check == "kdump.config" }?.rules?.hasPrefix("kexec-tools ≈2.0.0-258 as shipped with release 6.4") == true)
+        let updated = reports[6]
+        #expect(updated.compliant, "\(updated.findings.filter { $0.status.breaksCompliance })")
+        #expect(updated.findings.first { $0.check == "kdump.config" }?.rules == "kexec-tools 2.0.0-310 (from the guest's rpm database)")
     }
 }

@@ -37,4 +37,20 @@ enum CompliantRecipes {
                          modules: ["hv_vmbus", "hv_storvsc", "sd_mod"])
         .withKdumpInitrd("/boot/initramfs-\(el7Kernels[1])kdump.img", kernel: el7Kernels[1],
                          modules: ["hv_vmbus", "hv_storvsc", "sd_mod"], compression: "xz", earlyMicrocode: true)
+
+    /// The compliant 6.4 guest after `yum update kexec-tools` to 6.10's 2.0.0-310: its rpm database says
+    /// so, and that release cuts trailing comments (6.4's -258 would take `# note` into the value).
+    static func centos64UpdatedKexecTools() throws -> GuestRecipe {
+        try centos64
+            .withFile("/etc/kdump.conf", """
+                path /var/crash   # where vmcores go
+                core_collector makedumpfile -c --message-level 1 -d 31
+                extra_modules ata_piix sr_mod sd_mod
+                blacklist hv_vmbus hv_storvsc hv_utils hv_netvsc hid-hyperv
+                options ata_piix prefer_ms_hyperv=0
+                disk_timeout 100
+
+                """)
+            .withKexecToolsPackage(version: "2.0.0", release: "310.el6")
+    }
 }
