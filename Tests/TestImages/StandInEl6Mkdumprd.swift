@@ -41,6 +41,7 @@ enum StandInEl6Mkdumprd {
             ("@BLACKLIST_CONF@", number < 282 ? "1" : "0"),
             ("@PATH_LOOKUP@", StandInShell.pathLookup),
             ("@RESOLVER@", StandInShell.resolver),
+            ("@KERNEL_AND_FAILURES@", StandInShell.kernelCheckAndFailureInjection),
         ]
         return values.reduce(template) { $0.replacingOccurrences(of: $1.0, with: $1.1) }
     }
@@ -139,18 +140,7 @@ enum StandInEl6Mkdumprd {
         image=$1
         kver=$2
         [ -n "$image" ] || usage
-        case "$kver" in
-            ''|.|..|*/*|*'
-        '*) die "Invalid kernel version: $kver" ;;
-        esac
-
-        if [ -e /etc/kdump-standin/fail ]; then
-            cat /etc/kdump-standin/fail >&2
-            exit 1
-        fi
-        if [ -e /etc/kdump-standin/hang ]; then
-            while :; do sleep 3600; done
-        fi
+        @KERNEL_AND_FAILURES@
 
         moddir="/lib/modules/$kver"
         [ -d "$moddir" ] || die "No modules available for kernel $kver: $moddir not found"

@@ -16,6 +16,7 @@ enum StandInEl7Mkdumprd {
             .replacingOccurrences(of: "@PACKAGE@", with: release.packageName)
             .replacingOccurrences(of: "@PATH_LOOKUP@", with: StandInShell.pathLookup)
             .replacingOccurrences(of: "@RESOLVER@", with: StandInShell.resolver)
+            .replacingOccurrences(of: "@KERNEL_AND_FAILURES@", with: StandInShell.kernelCheckAndFailureInjection)
     }
 
     private static let template = #"""
@@ -102,18 +103,7 @@ enum StandInEl7Mkdumprd {
         image=$1
         kver=$2
         [ -n "$image" ] || usage
-        case "$kver" in
-            ''|.|..|*/*|*'
-        '*) die "Invalid kernel version: $kver" ;;
-        esac
-
-        if [ -e /etc/kdump-standin/fail ]; then
-            cat /etc/kdump-standin/fail >&2
-            exit 1
-        fi
-        if [ -e /etc/kdump-standin/hang ]; then
-            while :; do sleep 3600; done
-        fi
+        @KERNEL_AND_FAILURES@
 
         moddir="/lib/modules/$kver"
         [ -d "$moddir" ] || die "dracut: Cannot find module directory $moddir/"

@@ -60,6 +60,24 @@ enum StandInShell {
     /// lists, header skipped). Static busybox sh (FEATURE_SH_STANDALONE) runs its own applet for a bare
     /// `lsmod` before looking at PATH, so lsmod is looked up here and run by its path: a test can put its own
     /// `lsmod` first in PATH. Needs `set -f` (PATH is split on ':').
+    /// Both mkdumprds: refuse a kernel version that is not one path component, then the failure
+    /// injection tests use (/etc/kdump-standin/fail: its content to stderr, exit 1; .../hang: never returns).
+    /// Expects `die` and `$kver`.
+    static let kernelCheckAndFailureInjection = #"""
+        case "$kver" in
+            ''|.|..|*/*|*'
+        '*) die "Invalid kernel version: $kver" ;;
+        esac
+
+        if [ -e /etc/kdump-standin/fail ]; then
+            cat /etc/kdump-standin/fail >&2
+            exit 1
+        fi
+        if [ -e /etc/kdump-standin/hang ]; then
+            while :; do sleep 3600; done
+        fi
+        """#
+
     static let pathLookup = #"""
         # in_path NAME: the first executable NAME in $PATH. Static busybox sh runs its own applets before
         # searching PATH, so commands a test may replace (lsmod) are looked up here and run by path.
