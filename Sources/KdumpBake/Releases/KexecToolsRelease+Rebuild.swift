@@ -88,7 +88,10 @@ extension KexecToolsRelease {
     func hardwareReasons(_ initrd: KdumpInitrd) -> [String] {
         guard family == .el8 || isEl7_6OrLater, let recorded = initrd.loadedKernelModules else { return [] }
         let listed = Set(recorded.map(InitrdReader.normalizedModuleName))
-        let sample = recorded.prefix(4).joined(separator: ", ") + (recorded.count > 4 ? ", …" : "")
+        // Name the build machine's storage drivers first: they are what differs from Azure.
+        let storage = recorded.filter { $0.hasPrefix("virtio") || $0.hasPrefix("hv_") || ["ata_piix", "sd_mod", "nvme"].contains($0) }
+        let shown = (storage + recorded.filter { !storage.contains($0) }).prefix(4)
+        let sample = shown.joined(separator: ", ") + (recorded.count > shown.count ? ", …" : "")
         if family == .el8 || isEl7_7OrLater {
             let missing = AzureHardware.dumpTargetDrivers.filter { !listed.contains($0) }
             guard !missing.isEmpty else { return [] }
