@@ -24,7 +24,7 @@ public struct PatchPlanner {
     }
 
     private func planKdumpConf(_ context: CheckContext, _ plan: inout PatchPlan) throws {
-        let template = context.family == .el6 ? "kdump-el6.conf.mustache" : "kdump-el7.conf.mustache"
+        let template = context.release.kdumpConfTemplate
         let rendered = try TemplateRenderer.render(template, templates: templates, variables: .forProfile(context.profile))
         switch context.profile.files.kdumpConf {
         case .replace:

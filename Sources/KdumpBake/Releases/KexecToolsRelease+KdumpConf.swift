@@ -107,6 +107,10 @@ extension KexecToolsRelease {
 
     var isEl9OrLater: Bool { family == .el8 && version >= KexecToolsVersion(upstream: [2, 0, 27], release: 0) }
 
-    /// The tool that reads kdump.conf first and refuses it: where its messages come from.
-    var configReader: String { family == .el6 ? "mkdumprd" : "kdumpctl" }
+    /// The built-in template written as /etc/kdump.conf: el6's dialect (blacklist, options,
+    /// disk_timeout) or kdumpctl's (dracut_args; the rest goes on the capture command line).
+    public var kdumpConfTemplate: String {
+        moduleLoading == .initInsmodLines ? "kdump-el6.conf.mustache" : "kdump-el7.conf.mustache"
+    }
+
 }
