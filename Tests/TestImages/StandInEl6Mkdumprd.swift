@@ -42,6 +42,7 @@ enum StandInEl6Mkdumprd {
             ("@PATH_LOOKUP@", StandInShell.pathLookup),
             ("@RESOLVER@", StandInShell.resolver),
             ("@KERNEL_AND_FAILURES@", StandInShell.kernelCheckAndFailureInjection),
+            ("@WORK_AREA@", StandInShell.workArea),
         ]
         return values.reduce(template) { $0.replacingOccurrences(of: $1.0, with: $1.1) }
     }
@@ -136,10 +137,6 @@ enum StandInEl6Mkdumprd {
             esac
             shift
         done
-        [ $# -eq 2 ] || usage
-        image=$1
-        kver=$2
-        [ -n "$image" ] || usage
         @KERNEL_AND_FAILURES@
 
         moddir="/lib/modules/$kver"
@@ -147,11 +144,7 @@ enum StandInEl6Mkdumprd {
         [ -z "$force" ] && [ -e "$image" ] && die "$image already exists."
         [ -d "$(dirname -- "$image")" ] || die "Directory of $image does not exist"
 
-        tmpimage=''
-        workdir=$(mktemp -d /tmp/mkdumprd.XXXXXX) || die "cannot create a temporary directory"
-        trap 'rm -rf "$workdir"; [ -z "$tmpimage" ] || rm -f "$tmpimage"' EXIT
-        trap 'exit 1' INT TERM HUP
-        root="$workdir/root"
+        @WORK_AREA@
         mkdir -p "$root/etc" "$root/lib/modules/$kver" || die "cannot populate $root"
 
         # ---- /etc/kdump.conf ---------------------------------------------------------------------

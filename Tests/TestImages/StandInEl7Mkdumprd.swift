@@ -17,6 +17,7 @@ enum StandInEl7Mkdumprd {
             .replacingOccurrences(of: "@PATH_LOOKUP@", with: StandInShell.pathLookup)
             .replacingOccurrences(of: "@RESOLVER@", with: StandInShell.resolver)
             .replacingOccurrences(of: "@KERNEL_AND_FAILURES@", with: StandInShell.kernelCheckAndFailureInjection)
+            .replacingOccurrences(of: "@WORK_AREA@", with: StandInShell.workArea)
     }
 
     private static let template = #"""
@@ -99,10 +100,6 @@ enum StandInEl7Mkdumprd {
             esac
             shift
         done
-        [ $# -eq 2 ] || usage
-        image=$1
-        kver=$2
-        [ -n "$image" ] || usage
         @KERNEL_AND_FAILURES@
 
         moddir="/lib/modules/$kver"
@@ -110,11 +107,7 @@ enum StandInEl7Mkdumprd {
         [ -z "$force" ] && [ -e "$image" ] && die "dracut: Will not override existing initramfs ($image) without --force"
         [ -d "$(dirname -- "$image")" ] || die "Directory of $image does not exist"
 
-        tmpimage=''
-        workdir=$(mktemp -d /tmp/mkdumprd.XXXXXX) || die "cannot create a temporary directory"
-        trap 'rm -rf "$workdir"; [ -z "$tmpimage" ] || rm -f "$tmpimage"' EXIT
-        trap 'exit 1' INT TERM HUP
-        root="$workdir/root"
+        @WORK_AREA@
         mkdir -p "$root/etc" "$root/usr/lib/modules/$kver" "$root/usr/lib/dracut" || die "cannot populate $root"
 
         # ---- /etc/kdump.conf: the drivers to add ----------------------------------------------------------

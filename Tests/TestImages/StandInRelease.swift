@@ -60,10 +60,14 @@ enum StandInShell {
     /// lists, header skipped). Static busybox sh (FEATURE_SH_STANDALONE) runs its own applet for a bare
     /// `lsmod` before looking at PATH, so lsmod is looked up here and run by its path: a test can put its own
     /// `lsmod` first in PATH. Needs `set -f` (PATH is split on ':').
-    /// Both mkdumprds: refuse a kernel version that is not one path component, then the failure
-    /// injection tests use (/etc/kdump-standin/fail: its content to stderr, exit 1; .../hang: never returns).
-    /// Expects `die` and `$kver`.
+    /// Both mkdumprds: exactly IMAGE and KVER remain after the options; refuse a kernel version that is
+    /// not one path component, then the failure injection tests use (/etc/kdump-standin/fail: its content
+    /// to stderr, exit 1; .../hang: never returns). Expects `die` and `usage`; sets `image` and `kver`.
     static let kernelCheckAndFailureInjection = #"""
+        [ $# -eq 2 ] || usage
+        image=$1
+        kver=$2
+        [ -n "$image" ] || usage
         case "$kver" in
             ''|.|..|*/*|*'
         '*) die "Invalid kernel version: $kver" ;;
@@ -76,6 +80,16 @@ enum StandInShell {
         if [ -e /etc/kdump-standin/hang ]; then
             while :; do sleep 3600; done
         fi
+        """#
+
+    /// Both mkdumprds: a private work directory (`$workdir`, the image tree in `$root`) removed on any
+    /// exit, with the half-written `$tmpimage`, so a failure leaves no partial image behind.
+    static let workArea = #"""
+        tmpimage=''
+        workdir=$(mktemp -d /tmp/mkdumprd.XXXXXX) || die "cannot create a temporary directory"
+        trap 'rm -rf "$workdir"; [ -z "$tmpimage" ] || rm -f "$tmpimage"' EXIT
+        trap 'exit 1' INT TERM HUP
+        root="$workdir/root"
         """#
 
     static let pathLookup = #"""
