@@ -141,10 +141,11 @@ public struct KdumpInitrd: Sendable, Equatable {
     /// el6: the capture kernel's `/init`, whose insmod lines are the only way modules load.
     public var initScript: String? { files["init"].map { String(decoding: $0, as: UTF8.self) } }
 
-    /// el7.6+/el8: dracut's record of the modules the build machine had loaded
-    /// (`usr/lib/dracut/loaded-kernel-modules.txt`), which kdumpctl compares with the running machine.
+    /// el7.6+/el8+: dracut's record of the modules the build machine had loaded
+    /// (`usr/lib/dracut/loaded-kernel-modules.txt`; from RHEL 9.3 `hostonly-kernel-modules.txt`,
+    /// preferred when both exist), which kdumpctl compares with the running machine.
     public var loadedKernelModules: [String]? {
-        files[InitrdReader.loadedKernelModulesPath].map { bytes in
+        (files[InitrdReader.hostonlyKernelModulesPath] ?? files[InitrdReader.loadedKernelModulesPath]).map { bytes in
             String(decoding: bytes, as: UTF8.self).split(whereSeparator: { $0 == "\n" || $0 == " " || $0 == "\t" }).map(String.init)
         }
     }

@@ -49,9 +49,11 @@ public enum InitrdReader {
 
     /// dracut's record of the build machine's loaded modules (el7.6+ kdumpctl compares it).
     public static let loadedKernelModulesPath = "usr/lib/dracut/loaded-kernel-modules.txt"
+    /// Its successor from RHEL 9.3 (loaded modules plus modalias matches), which 9.3+ kdumpctl reads.
+    public static let hostonlyKernelModulesPath = "usr/lib/dracut/hostonly-kernel-modules.txt"
     /// Files whose content, not just presence, says what the capture kernel does: el6's
-    /// generated `/init` (its insmod lines) and dracut's loaded-module record.
-    public static let interestingFiles: Set<String> = ["init", loadedKernelModulesPath]
+    /// generated `/init` (its insmod lines) and dracut's module records.
+    public static let interestingFiles: Set<String> = ["init", loadedKernelModulesPath, hostonlyKernelModulesPath]
     /// Larger "interesting" files are not kept: a real /init is a few KiB.
     static let interestingFileLimit = 1 << 20
 

@@ -74,6 +74,12 @@ import Testing
         var noRecord = appliance
         noRecord.files = [:]
         #expect(forecast(9, noRecord).rebuilt == false)
+        // RHEL 9.3+ records hostonly-kernel-modules.txt instead; it is read the same way.
+        let el9 = KexecToolsRelease.resolve(family: .el8, distroVersion: DistroVersion(9, 3), package: nil)
+        let hostonly = KdumpInitrd(path: "/boot/initramfs-Kkdump.img", exists: true, mtime: 200,
+                                   files: [InitrdReader.hostonlyKernelModulesPath: Array("virtio_scsi\nnvme\n".utf8)])
+        #expect(el9.firstBoot(kernel: "K", facts: facts(.el8, 3, initrd: hostonly), conf: conf, sysconfig: KdumpSysconfig())
+                    .reasons.first?.contains("(hv_storvsc) is not in the initrd's") == true)
     }
 
     @Test func extraModulesForceNoRebuildAndMissingInitrds() {
