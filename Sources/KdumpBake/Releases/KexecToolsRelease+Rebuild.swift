@@ -88,6 +88,8 @@ extension KexecToolsRelease {
     func hardwareReasons(_ initrd: KdumpInitrd) -> [String] {
         guard family == .el8 || isEl7_6OrLater, let recorded = initrd.loadedKernelModules else { return [] }
         let listed = Set(recorded.map(InitrdReader.normalizedModuleName))
+        let record = initrd.files[InitrdReader.hostonlyKernelModulesPath] != nil
+            ? InitrdReader.hostonlyKernelModulesPath : InitrdReader.loadedKernelModulesPath
         // Name the build machine's storage drivers first: they are what differs from Azure.
         let storage = recorded.filter { $0.hasPrefix("virtio") || $0.hasPrefix("hv_") || ["ata_piix", "sd_mod", "nvme"].contains($0) }
         let shown = (storage + recorded.filter { !storage.contains($0) }).prefix(4)
@@ -95,10 +97,10 @@ extension KexecToolsRelease {
         if family == .el8 || isEl7_7OrLater {
             let missing = AzureHardware.dumpTargetDrivers.filter { !listed.contains($0) }
             guard !missing.isEmpty else { return [] }
-            return ["the dump target's driver on Azure (\(missing.joined(separator: ", "))) is not in the initrd's usr/lib/dracut/loaded-kernel-modules.txt, which records the machine it was built on (\(sample)): kdumpctl rebuilds"]
+            return ["the dump target's driver on Azure (\(missing.joined(separator: ", "))) is not in the initrd's \(record), which records the machine it was built on (\(sample)): kdumpctl rebuilds"]
         }
         let differs = AzureHardware.loadedDrivers.contains { !listed.contains($0) }
         guard differs else { return [] }
-        return ["the initrd's usr/lib/dracut/loaded-kernel-modules.txt records the machine it was built on (\(sample)); RHEL 7.6's kdumpctl rebuilds when it differs from lsmod at boot, and on Azure \(AzureHardware.loadedDrivers.joined(separator: ", ")) are loaded"]
+        return ["the initrd's \(record) records the machine it was built on (\(sample)); RHEL 7.6's kdumpctl rebuilds when it differs from lsmod at boot, and on Azure \(AzureHardware.loadedDrivers.joined(separator: ", ")) are loaded"]
     }
 }
