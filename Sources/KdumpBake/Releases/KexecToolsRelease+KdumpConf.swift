@@ -105,7 +105,7 @@ extension KexecToolsRelease {
         ["ext2", "ext3", "ext4", "xfs", "btrfs"].contains { name.contains($0) }
     }
 
-    var isEl9OrLater: Bool { family == .el8 && version >= KexecToolsVersion(upstream: [2, 0, 27], release: 0) }
+    var isEl9OrLater: Bool { family == .el8 && distroVersion.major >= 9 }
 
     /// The built-in template written as /etc/kdump.conf: el6's dialect (blacklist, options,
     /// disk_timeout) or kdumpctl's (dracut_args; the rest goes on the capture command line).

@@ -22,21 +22,25 @@ public struct KexecToolsRelease: Sendable, Equatable {
     /// approximate where Red Hat's sources for that minor are not public).
     public var version: KexecToolsVersion
     public var source: Source
+    /// The guest's distro version. el8-family rules that changed with the major (RHEL 9's new
+    /// directives) key on it: RHEL 8.9 and 9.3 ship the same upstream kexec-tools version.
+    public var distroVersion: DistroVersion
 
-    public init(family: KdumpFamily, version: KexecToolsVersion, source: Source) {
+    public init(family: KdumpFamily, version: KexecToolsVersion, source: Source, distroVersion: DistroVersion) {
         self.family = family
         self.version = version
         self.source = source
+        self.distroVersion = distroVersion
     }
 
     /// The release of a guest: its kexec-tools package when the rpm database could be read,
     /// else its distro version.
     public static func resolve(family: KdumpFamily, distroVersion: DistroVersion, package: KexecToolsVersion?) -> KexecToolsRelease {
         if let package, Self.belongs(package, to: family) {
-            return KexecToolsRelease(family: family, version: package, source: .package(package))
+            return KexecToolsRelease(family: family, version: package, source: .package(package), distroVersion: distroVersion)
         }
         return KexecToolsRelease(family: family, version: shipped(family: family, distroVersion: distroVersion),
-                                 source: .distroVersion(distroVersion))
+                                 source: .distroVersion(distroVersion), distroVersion: distroVersion)
     }
 
     /// Words for findings: "kexec-tools 2.0.0-258 (from the guest's rpm database)" or
@@ -73,7 +77,9 @@ public struct KexecToolsRelease: Sendable, Equatable {
             let table = [5: 13, 6: 21, 7: 33, 8: 41, 9: 51]
             return KexecToolsVersion(upstream: [2, 0, 15], release: table[min(minor, 9)] ?? 51)
         case .el8:
-            return KexecToolsVersion(upstream: [2, 0, distroVersion.major >= 9 ? 27 : 26], release: minor)
+            // Placeholder until the el8+ family is modelled per release (issue 13): the rules
+            // that differ between 8 and 9 key on `distroVersion.major`, not on this.
+            return KexecToolsVersion(upstream: [2, 0, 26], release: minor)
         }
     }
 

@@ -379,6 +379,9 @@ extension Checks {
             let el8 = KexecToolsRelease.resolve(family: .el8, distroVersion: DistroVersion(8, 9), package: nil)
             #expect(el8.configProblems("  path /var/crash\npath /var/crash2\n") == ["line 2: kdumpctl stops with \"Duplicated kdump config value of option path\""])
             #expect(el8.configProblems("auto_reset_crashkernel yes\n") == ["line 1: kdumpctl stops with \"Invalid kdump config option auto_reset_crashkernel\" and kdump never arms"])
+            // RHEL 8.9 and 9.3 ship the same upstream kexec-tools: the major decides, not the package.
+            let el93 = KexecToolsRelease.resolve(family: .el8, distroVersion: DistroVersion(9, 3), package: KexecToolsVersion(parsing: "2.0.26-8.el9"))
+            #expect(el93.configProblems("auto_reset_crashkernel yes\n").isEmpty)
         }
 
         @Test func el7AzureDoesNotNeedSysconfig() {
