@@ -1,28 +1,25 @@
 /// What a guest check looks at: the facts read from one guest and the profile chosen for it.
 public struct CheckContext: Sendable {
-    public var facts: GuestFacts
-    public var profile: Profile
+    public let facts: GuestFacts
+    public let profile: Profile
+    /// The guest's kexec-tools release: the rules its kdump tools follow.
+    public let release: KexecToolsRelease
+    /// /etc/sysconfig/kdump as the service reads it.
+    public let sysconfig: KdumpSysconfig
+    /// /etc/kdump.conf as the release's tools read it; nil when it could not be read.
+    public let kdumpConf: KdumpConf?
 
+    /// Derives what every check asks once, not per check and kernel.
     public init(facts: GuestFacts, profile: Profile) {
         self.facts = facts
         self.profile = profile
+        release = KexecToolsRelease.resolve(family: profile.family, distroVersion: facts.os.version, package: facts.kexecToolsPackage)
+        sysconfig = KdumpSysconfig(facts: facts)
+        kdumpConf = facts.text(GuestPaths.kdumpConf).map { [release] in release.readKdumpConf($0) }
     }
 
     public var family: KdumpFamily { profile.family }
     public var values: ProfileValues { profile.values }
-
-    /// The guest's kexec-tools release: the rules its kdump tools follow.
-    public var release: KexecToolsRelease {
-        KexecToolsRelease.resolve(family: family, distroVersion: facts.os.version, package: facts.kexecToolsPackage)
-    }
-
-    /// /etc/sysconfig/kdump as the service reads it.
-    public var sysconfig: KdumpSysconfig { KdumpSysconfig(facts: facts) }
-
-    /// /etc/kdump.conf as the release's tools read it; nil when it could not be read.
-    public var kdumpConf: KdumpConf? {
-        facts.text(GuestPaths.kdumpConf).map { release.readKdumpConf($0) }
-    }
 
     /// The guest path of `kernel`'s kdump initrd (release file name, KDUMP_BOOTDIR).
     public func initrdPath(_ kernel: String) -> String {

@@ -71,17 +71,9 @@ struct GuestFactsReader {
     /// (`KexecToolsRelease.rebuildInputs`): kernel images, /etc/fstab, and the hooks, binaries and
     /// core collector kdump.conf names. Guest-named paths are only stat'ed, at most 64 of them.
     private func readRebuildInputTimes(_ facts: inout GuestFacts, sysconfig: KdumpSysconfig) throws {
-        var paths = ["/etc/fstab"]
-        for kernel in facts.kernels {
-            paths.append("\(sysconfig.bootDirectory)/\(sysconfig.kernelImage)-\(kernel)\(sysconfig.kernelImageExtension)")
-        }
-        if let text = facts.text(GuestPaths.kdumpConf) {
-            let conf = KdumpConf.parse(text)
-            paths += ["kdump_pre", "kdump_post"].compactMap { conf.last($0)?.words.first }
-            paths += conf.words(of: "extra_bins")
-            if let collector = conf.last("core_collector")?.words.first { paths += GuestFacts.commandCandidates(collector) }
-        }
-        for path in paths.prefix(64) where path.hasPrefix("/") && facts.files[path] == nil {
+        let conf = facts.text(GuestPaths.kdumpConf).map { KdumpConf.parse($0) } ?? KdumpConf(directives: [])
+        let paths = KexecToolsRelease.rebuildInputCandidates(conf: conf, sysconfig: sysconfig, kernels: facts.kernels)
+        for path in paths.prefix(64) where facts.files[path] == nil {
             guard var status = try? handle.lstat(path) else { continue }
             if status.isSymlink {  // `[ a -nt b ]` follows links; resolved inside the guest
                 guard let real = try? handle.realpath(path), let target = try? handle.lstat(real) else { continue }
@@ -97,10 +89,7 @@ struct GuestFactsReader {
     private func kexecToolsPackage() throws -> KexecToolsVersion? {
         for path in GuestPaths.rpmDatabases {
             guard let status = try? handle.lstat(path), status.isRegularFile, status.size <= rpmDatabaseLimit else { continue }
-            let directory = try HostTemporaryDirectory(prefix: "kdumpbake-rpmdb")
-            let hostCopy = directory.path + "/rpmdb"
-            try handle.download(path, toHostFile: hostCopy)
-            let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: hostCopy)))
+            let bytes = try hostBytes(of: path)
             if let newest = RpmHeaderScan.versions(of: "kexec-tools", in: bytes).max() { return newest }
         }
         return nil
@@ -142,10 +131,15 @@ struct GuestFactsReader {
     /// Copies the initrd to a private host temp file (never mounted, never executed) and reads
     /// its cpio archives in Swift: libguestfs's own initrd_list knows gzip and one archive only.
     private func listing(_ path: String) throws -> InitrdListing {
-        let directory = try HostTemporaryDirectory(prefix: "kdumpbake-initrd")
-        let hostCopy = directory.path + "/initrd.img"
+        try InitrdReader.fileList(try hostBytes(of: path))
+    }
+
+    /// A whole guest file's bytes, through a private host temporary file (removed on return):
+    /// `download` is libguestfs's fast path for large files. Callers bound the size first.
+    private func hostBytes(of path: String) throws -> [UInt8] {
+        let directory = try HostTemporaryDirectory(prefix: "kdumpbake-download")
+        let hostCopy = directory.path + "/file"
         try handle.download(path, toHostFile: hostCopy)
-        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: hostCopy)))
-        return try InitrdReader.fileList(bytes)
+        return try [UInt8](Data(contentsOf: URL(fileURLWithPath: hostCopy)))
     }
 }

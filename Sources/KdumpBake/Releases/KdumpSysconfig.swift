@@ -44,6 +44,17 @@ public struct KdumpSysconfig: Sendable, Equatable {
         self.init(text: facts.text(GuestPaths.sysconfigKdump))
     }
 
+    /// The kdump kernel image the service loads for `kernel` (`KDUMP_IMG-KVER KDUMP_IMG_EXT`),
+    /// whose age it compares with the initrd's; the same name on every release.
+    public func kernelImagePath(_ kernel: String) -> String {
+        inBootDirectory("\(kernelImage)-\(kernel)\(kernelImageExtension)")
+    }
+
+    /// `name` inside `KDUMP_BOOTDIR`.
+    func inBootDirectory(_ name: String) -> String {
+        bootDirectory == "/" ? "/\(name)" : "\(bootDirectory)/\(name)"
+    }
+
     static func isPlainAbsolutePath(_ path: String) -> Bool {
         path.hasPrefix("/") && !path.split(separator: "/").contains("..")
             && path.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value < 0x7f && !"$`\\\"'".unicodeScalars.contains($0) }
@@ -59,14 +70,7 @@ extension KexecToolsRelease {
     /// The kdump initrd the service loads for `kernel`: el6 `initrd-KVERkdump.img`, el7+
     /// `initramfs-KVERkdump.img`, in `KDUMP_BOOTDIR`.
     public func initrdPath(kernel: String, sysconfig: KdumpSysconfig) -> String {
-        let name = family == .el6 ? "initrd-\(kernel)kdump.img" : "initramfs-\(kernel)kdump.img"
-        return sysconfig.bootDirectory == "/" ? "/\(name)" : "\(sysconfig.bootDirectory)/\(name)"
-    }
-
-    /// The kdump kernel image the service checks the initrd's age against.
-    public func kernelImagePath(kernel: String, sysconfig: KdumpSysconfig) -> String {
-        let name = "\(sysconfig.kernelImage)-\(kernel)\(sysconfig.kernelImageExtension)"
-        return sysconfig.bootDirectory == "/" ? "/\(name)" : "\(sysconfig.bootDirectory)/\(name)"
+        sysconfig.inBootDirectory(family == .el6 ? "initrd-\(kernel)kdump.img" : "initramfs-\(kernel)kdump.img")
     }
 
     /// argv of an offline rebuild in the appliance.

@@ -5,7 +5,11 @@ extension KexecToolsRelease {
     /// service will not arm (el7+), or mkdumprd will not build an initrd (el6), or a setting
     /// silently does nothing (el6 `options` lines mkdumprd never sees).
     public func configProblems(_ text: String) -> [String] {
-        let conf = readKdumpConf(text)
+        configProblems(readKdumpConf(text))
+    }
+
+    /// The same for a file already read with `readKdumpConf`.
+    public func configProblems(_ conf: KdumpConf) -> [String] {
         var problems: [String] = []
         switch family {
         case .el6: el6Problems(conf, &problems)

@@ -45,11 +45,8 @@ extension KexecToolsRelease {
         if let force = conf.last("force_rebuild"), let value = force.words.first, family == .el6 ? value != "0" : value == "1" {
             reasons.append("force_rebuild \(value) (line \(force.line)): rebuilt at every start")
         }
-        if let built = initrd.mtime {
-            for input in rebuildInputs(kernel: kernel, conf: conf, sysconfig: sysconfig, facts: facts) {
-                if let changed = facts.mtime(of: input), changed > built { reasons.append("\(input) is newer than the initrd") }
-            }
-        }
+        reasons += staleInputs(kernel: kernel, initrd: initrd, conf: conf, sysconfig: sysconfig, facts: facts)
+            .map { "\($0) is newer than the initrd" }
         if let extra = conf.last("extra_modules"), extraModulesRebuildAtEveryStart {
             reasons.append("extra_modules is set (line \(extra.line)): "
                            + (family == .el6 ? "the el6 kdump service rebuilds at every start"
@@ -66,12 +63,18 @@ extension KexecToolsRelease {
     /// compares the module files' ages instead).
     public var extraModulesRebuildAtEveryStart: Bool { family != .el8 }
 
+    /// The rebuild inputs newer than `initrd`: the service's age comparison. Empty when the
+    /// initrd's age is unknown.
+    func staleInputs(kernel: String, initrd: KdumpInitrd, conf: KdumpConf, sysconfig: KdumpSysconfig, facts: GuestFacts) -> [String] {
+        guard let built = initrd.mtime else { return [] }
+        return rebuildInputs(kernel: kernel, conf: conf, sysconfig: sysconfig, facts: facts)
+            .filter { input in facts.mtime(of: input).map { $0 > built } ?? false }
+    }
+
     /// Files whose being newer than the initrd triggers a rebuild. /etc/sysconfig/kdump is never
     /// one, on any release.
     func rebuildInputs(kernel: String, conf: KdumpConf, sysconfig: KdumpSysconfig, facts: GuestFacts) -> [String] {
-        var inputs = [GuestPaths.kdumpConf, kernelImagePath(kernel: kernel, sysconfig: sysconfig)]
-        inputs += ["kdump_pre", "kdump_post"].compactMap { conf.last($0)?.words.first }
-        inputs += conf.words(of: "extra_bins")
+        var inputs = [GuestPaths.kdumpConf, sysconfig.kernelImagePath(kernel)] + Self.hooksAndBinaries(conf)
         if family != .el6 {
             if isEl7_6OrLater || family == .el8, let collector = conf.last("core_collector")?.words.first,
                let path = facts.commandPath(collector) {
@@ -80,6 +83,19 @@ extension KexecToolsRelease {
             inputs.append("/etc/fstab")
         }
         return inputs.filter { $0.hasPrefix("/") }
+    }
+
+    /// Every file whose age some release compares with its initrd's, for any of `kernels`: what
+    /// the reader stats before the release is known (`rebuildInputs` picks from these).
+    static func rebuildInputCandidates(conf: KdumpConf, sysconfig: KdumpSysconfig, kernels: [String]) -> [String] {
+        let collector = conf.last("core_collector")?.words.first.map(GuestFacts.commandCandidates) ?? []
+        return (["/etc/fstab"] + kernels.map(sysconfig.kernelImagePath) + hooksAndBinaries(conf) + collector)
+            .filter { $0.hasPrefix("/") }
+    }
+
+    /// kdump_pre, kdump_post and extra_bins: files the initrd carries, so their age counts.
+    private static func hooksAndBinaries(_ conf: KdumpConf) -> [String] {
+        ["kdump_pre", "kdump_post"].compactMap { conf.last($0)?.words.first } + conf.words(of: "extra_bins")
     }
 
     /// kdumpctl's hardware checks (7.6: lsmod ≠ the recorded list; 7.7+ and el8: a dump-target

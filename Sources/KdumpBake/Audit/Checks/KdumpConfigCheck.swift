@@ -4,22 +4,20 @@ enum KdumpConfigCheck {
     static let id = "kdump.config"
 
     static func run(_ context: CheckContext) -> Finding {
-        guard let file = context.facts.files[GuestPaths.kdumpConf], let text = file.text else {
+        guard let conf = context.kdumpConf else {
             let problem = context.facts.files[GuestPaths.kdumpConf]?.problem ?? "\(GuestPaths.kdumpConf) is missing"
             return Finding(check: id, status: .fail, message: problem, path: GuestPaths.kdumpConf)
         }
         let release = context.release
-        let conf = release.readKdumpConf(text)
         var problems = ProblemList()
-        for problem in release.configProblems(text) { problems.fail(problem) }
+        for problem in release.configProblems(conf) { problems.fail(problem) }
         checkValues(conf, context, &problems)
         checkCommandLine(context, &problems)
-        let finding = problems.finding(id, pass: "\(GuestPaths.kdumpConf) matches profile \(context.profile.name)",
+        var finding = problems.finding(id, pass: "\(GuestPaths.kdumpConf) matches profile \(context.profile.name)",
                                        path: GuestPaths.kdumpConf, expected: expectedSummary(context),
                                        actual: conf.directives.map { "\($0.name) \($0.arguments)" }.joined(separator: "; "))
-        var withRelease = finding
-        withRelease.rules = release.summary
-        return withRelease
+        finding.rules = release.summary
+        return finding
     }
 
     private static func checkValues(_ conf: KdumpConf, _ context: CheckContext, _ problems: inout ProblemList) {

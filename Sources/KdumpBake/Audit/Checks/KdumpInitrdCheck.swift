@@ -32,8 +32,7 @@ enum KdumpInitrdCheck {
                 }
                 continue
             }
-            let stale = release.rebuildInputs(kernel: kernel, conf: conf, sysconfig: sysconfig, facts: context.facts)
-                .filter { input in initrd.mtime.map { built in (context.facts.mtime(of: input) ?? .min) > built } ?? false }
+            let stale = release.staleInputs(kernel: kernel, initrd: initrd, conf: conf, sysconfig: sysconfig, facts: context.facts)
             if !stale.isEmpty {
                 problems.warn("\(kernel): \(path) is older than \(stale.joined(separator: ", ")); the kdump service rebuilds it at first boot, unverified")
             } else {
