@@ -32,7 +32,11 @@ public enum ContainerDamage {
         case .dynamic:
             problems += VHDDynamicLayout.problems(footer: footer, fileSize: file.size, read: file.read)
         case .differencing:
-            problems.append("a differencing VHD needs its parent image; kdumpbake takes whole images only")
+            // `DiskImageFormat.detect` refuses these before any check runs; the same words here
+            // for a caller that checks a footer on its own.
+            let bytes = ContainerBytes(size: file.size, reader: file.read)
+            problems.append((try? ContainerReferences.vhdRefusal(footer: footer, file: bytes)).flatMap { $0 }
+                            ?? "it is a differencing VHD that needs a parent image; kdumpbake opens only self-contained images")
         case .other:
             problems.append("disk type \(footer.diskType) is not a VHD disk type")
         }

@@ -22,12 +22,20 @@ public enum DiskImageFormat: String, Sendable, Equatable, CaseIterable {
     /// Detects the format of the file at `path`: qcow2 by its magic at offset 0, VHD by the
     /// `conectix` cookie of the footer (last 512 bytes) or of a dynamic disk's header copy
     /// (first 512 bytes), raw otherwise.
+    ///
+    /// Throws for an image that is not self-contained (a qcow2 with a backing file or an external
+    /// data file, a differencing VHD) and for a container kdumpbake does not support (VMDK,
+    /// VHDX, VDI…; see `ContainerReferences`): qemu must never open a file the image names, and
+    /// an unsupported container must not be read as a raw disk.
     public static func detect(path: String) throws -> DiskImageFormat {
         let file = try DiskImageFile(path: path)
         defer { file.close() }
         guard file.size > 0 else { throw DiskImageError(path: path, message: "empty file, not a disk image") }
+        if let refusal = try ContainerReferences.refusal(in: ContainerBytes(size: file.size, reader: file.read)) {
+            throw DiskImageError(path: path, message: refusal)
+        }
         let head = try file.read(at: 0, count: 512)
-        if head.starts(with: [0x51, 0x46, 0x49, 0xFB]) { return .qcow2 }  // "QFI\xfb"
+        if head.starts(with: ContainerReferences.qcow2Magic) { return .qcow2 }
         if head.starts(with: VHDFooter.cookie) { return .vhd }
         if file.size >= UInt64(VHDFooter.size),
            try file.read(at: file.size - UInt64(VHDFooter.size), count: 8) == VHDFooter.cookie {
