@@ -45,8 +45,11 @@ struct KdumpBakeCommand: ParsableCommand {
 let log = Logger(label: "kdumpbake")
 
 /// One line on stderr, prefixed with the tool's name; whole lines only, also from parallel jobs.
+/// The text is escaped with `TerminalText`: it often quotes guest text (a finding's message, a
+/// path in the image), which must neither drive the terminal nor, with a line feed, forge a
+/// `kdumpbake:` line of its own.
 @Sendable func say(_ line: String) {
-    log.notice("\(line)")
+    log.notice("\(TerminalText.escape(line))")
 }
 
 /// An input error already reported to the user: exit 2, nothing more to print.

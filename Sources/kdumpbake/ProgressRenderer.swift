@@ -39,11 +39,17 @@ final class ProgressRenderer: @unchecked Sendable {
         }
     }
 
-    private func name(_ path: String?) -> String { path.map { ($0 as NSString).lastPathComponent } ?? "kdumpbake" }
+    /// The image's file name, escaped for the terminal (`TerminalText`).
+    private func name(_ path: String?) -> String { path.map { TerminalText.escape(($0 as NSString).lastPathComponent) } ?? "kdumpbake" }
+
+    /// A step or message, escaped: steps quote guest text (kernel versions, libguestfs's verbose
+    /// lines with the appliance's console output), which must not drive the terminal, and each
+    /// stays one line so it cannot forge another. Also in lines mode: logs get read on terminals.
+    private func step(_ event: ProgressEvent) -> String { TerminalText.escape(event.step) }
 
     private func line(_ event: ProgressEvent) -> String {
-        if event.kind == .message && event.image == nil { return "kdumpbake: \(event.step)" }
-        return String(format: "[%6.1f] %@: %@", event.elapsed, name(event.image), event.step + percentage(event))
+        if event.kind == .message && event.image == nil { return "kdumpbake: \(step(event))" }
+        return String(format: "[%6.1f] %@: %@", event.elapsed, name(event.image), step(event) + percentage(event))
     }
 
     /// " 42%" for progress events, "" otherwise.
@@ -67,11 +73,11 @@ final class ProgressRenderer: @unchecked Sendable {
         case .started, .step:
             if let image = event.image {
                 running.removeAll { $0.image == image }
-                running.append((image, event.step, event.elapsed))
+                running.append((image, step(event), event.elapsed))
             }
         case .progress:
             if let index = running.firstIndex(where: { $0.image == event.image }) {
-                running[index].step = event.step + percentage(event)
+                running[index].step = step(event) + percentage(event)
             }
         case .finished:
             running.removeAll { $0.image == event.image }

@@ -24,13 +24,13 @@ extension KexecToolsRelease {
         for directive in conf.directives {
             let name = directive.name
             if !accepted.contains(name) && !Self.isEl6FilesystemTarget(name) {
-                problems.append("line \(directive.line): mkdumprd stops with \"Unknown parameter  \(name)\" (exit 1), so no kdump initrd is built")
+                problems.append("line \(directive.line): mkdumprd stops with \"Unknown parameter  \(Finding.excerpt(name))\" (exit 1), so no kdump initrd is built")
                 continue
             }
             if name == "options" {
                 problems += el6OptionsProblems(directive)
             } else if commentRule == .wholeLinesOnly, directive.arguments.contains("#") {
-                problems.append("line \(directive.line): kexec-tools before 2.0.0-269 (≈6.5) does not strip trailing comments: \(name) gets '\(directive.arguments)'; move the comment to its own line")
+                problems.append("line \(directive.line): kexec-tools before 2.0.0-269 (≈6.5) does not strip trailing comments: \(name) gets '\(Finding.excerpt(directive.arguments))'; move the comment to its own line")
             }
         }
     }
@@ -47,7 +47,7 @@ extension KexecToolsRelease {
             problems.append("line \(directive.line): this 'options' line \(why), so it is silently ignored")
         }
         if directive.arguments.contains("#") {
-            problems.append("line \(directive.line): mkdumprd never strips comments from 'options' lines: '\(directive.arguments)' would be passed to insmod")
+            problems.append("line \(directive.line): mkdumprd never strips comments from 'options' lines: '\(Finding.excerpt(directive.arguments))' would be passed to insmod")
         }
         if directive.words.count < 2 {
             problems.append("line \(directive.line): 'options' needs a module name and its options")
@@ -68,11 +68,11 @@ extension KexecToolsRelease {
                 continue
             }
             if deprecated.contains(name) {
-                problems.append("\(line) kdumpctl stops with \"Deprecated kdump config option: \(name). Refer to kdump.conf manpage for alternatives.\" and kdump never arms")
+                problems.append("\(line) kdumpctl stops with \"Deprecated kdump config option: \(Finding.excerpt(name)). Refer to kdump.conf manpage for alternatives.\" and kdump never arms")
                 continue
             }
             guard accepted.contains(name) else {
-                problems.append("\(line) kdumpctl stops with \"Invalid kdump config option \(name)\" and kdump never arms")
+                problems.append("\(line) kdumpctl stops with \"Invalid kdump config option \(Finding.excerpt(name))\" and kdump never arms")
                 continue
             }
             if directive.arguments.isEmpty {
@@ -85,7 +85,7 @@ extension KexecToolsRelease {
             }
             if dumpTargetDirectives.contains(name) { targets.append(directive) }
             if name == "default" || name == "failure_action", let action = directive.words.first, !failureActions.contains(action) {
-                problems.append("\(line) '\(name) \(action)' is not an action kdumpctl knows (\(failureActions.sorted().joined(separator: ", "))); kdump does not start (kdumpbake's wording)")
+                problems.append("\(line) '\(name) \(Finding.excerpt(action))' is not an action kdumpctl knows (\(failureActions.sorted().joined(separator: ", "))); kdump does not start (kdumpbake's wording)")
             }
             if name == "dracut_args" { problems += commaSeparatedDrivers(directive) }
         }
@@ -103,7 +103,7 @@ extension KexecToolsRelease {
         directive.dracutAddDriverGroups().compactMap { group in
             guard group.contains(",") else { return nil }
             let fixed = group.split(separator: ",").joined(separator: " ")
-            return "line \(directive.line): dracut splits --add-drivers on blanks only, so '\(group)' asks for one module of that name and mkdumprd fails; write --add-drivers \"\(fixed)\""
+            return "line \(directive.line): dracut splits --add-drivers on blanks only, so '\(Finding.excerpt(group))' asks for one module of that name and mkdumprd fails; write --add-drivers \"\(Finding.excerpt(fixed))\""
         }
     }
 
@@ -116,7 +116,7 @@ extension KexecToolsRelease {
             let before = word.dropLast(glued.count)
             guard let last = before.last, last.isNumber || last == "=" || last == "\"" else { continue }
             let rest = directive.words.drop { $0 != word }.dropFirst().joined(separator: " ")
-            return ["line \(directive.line): '\(word)' runs two lines together: '\(glued)' starts a directive of its own, put '\(glued)\(rest.isEmpty ? "" : " " + rest)' on its own line"]
+            return ["line \(directive.line): '\(Finding.excerpt(word))' runs two lines together: '\(glued)' starts a directive of its own, put '\(Finding.excerpt(glued + (rest.isEmpty ? "" : " " + rest)))' on its own line"]
         }
         return []
     }

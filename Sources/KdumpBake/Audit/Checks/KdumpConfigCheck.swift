@@ -23,10 +23,10 @@ enum KdumpConfigCheck {
     private static func checkValues(_ conf: KdumpConf, _ context: CheckContext, _ problems: inout ProblemList) {
         let values = context.values
         if let path = values.dumpPath, conf.last("path")?.arguments != path {
-            problems.fail(conf.last("path").map { "line \($0.line): path is \($0.arguments), expected \(path)" } ?? "no 'path \(path)' directive")
+            problems.fail(conf.last("path").map { "line \($0.line): path is \(Finding.excerpt($0.arguments)), expected \(path)" } ?? "no 'path \(path)' directive")
         }
         if let collector = values.coreCollector, conf.last("core_collector").map({ $0.words.joined(separator: " ") }) != collector.split(separator: " ").joined(separator: " ") {
-            problems.fail(conf.last("core_collector").map { "line \($0.line): core_collector is '\($0.arguments)', expected '\(collector)'" } ?? "no 'core_collector \(collector)' directive")
+            problems.fail(conf.last("core_collector").map { "line \($0.line): core_collector is '\(Finding.excerpt($0.arguments))', expected '\(collector)'" } ?? "no 'core_collector \(collector)' directive")
         }
         let missingExtra = values.extraModules.filter { !conf.words(of: "extra_modules").contains($0) }
         if !missingExtra.isEmpty { problems.fail("extra_modules lacks \(missingExtra.joined(separator: " "))") }
@@ -39,7 +39,7 @@ enum KdumpConfigCheck {
                 if !present { problems.fail("no 'options \(module) \(option)' directive") }
             }
             if let timeout = values.diskTimeout, conf.last("disk_timeout")?.arguments != String(timeout) {
-                problems.fail(conf.last("disk_timeout").map { "line \($0.line): disk_timeout is \($0.arguments), expected \(timeout)" } ?? "no 'disk_timeout \(timeout)' directive")
+                problems.fail(conf.last("disk_timeout").map { "line \($0.line): disk_timeout is \(Finding.excerpt($0.arguments)), expected \(timeout)" } ?? "no 'disk_timeout \(timeout)' directive")
             }
         } else {
             let added = Set(conf.dracutAddDrivers().map(InitrdReader.normalizedModuleName))
@@ -55,7 +55,7 @@ enum KdumpConfigCheck {
         var absent: [String] = []
         for module in values.blacklist where !listed.contains(module) {
             if let misspelled = listed.first(where: { InitrdReader.normalizedModuleName($0) == InitrdReader.normalizedModuleName(module) }) {
-                problems.fail("blacklist has '\(misspelled)', which matches no module file on el6 (the file is \(module).ko): write '\(module)'")
+                problems.fail("blacklist has '\(Finding.excerpt(misspelled))', which matches no module file on el6 (the file is \(module).ko): write '\(module)'")
             } else {
                 absent.append(module)
             }

@@ -17,7 +17,7 @@ enum SysctlCheck {
         }
         let location = "\(effective.file):\(effective.line)"
         guard let value = Int(effective.value) else {
-            return Finding(check: id, status: .fail, message: "kernel.panic = \"\(effective.value)\" at \(location) is not a number",
+            return Finding(check: id, status: .fail, message: "kernel.panic = \"\(Finding.excerpt(effective.value))\" at \(location) is not a number",
                            path: effective.file, expected: expected, actual: effective.value)
         }
         let good = context.values.panicTimeoutPolicy == .positive ? value > 0 : value == wanted
