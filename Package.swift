@@ -53,8 +53,8 @@ let package = Package(
         ),
         // Builds CentOS look-alike test images from scratch with host tools (and the appliance for xfs).
         .target(name: "TestImages", path: "Tests/TestImages"),
-        // Prints a test image's path for scripts (benchmarks): swift run kdumpbake-testimage centos64 vhd
-        .executableTarget(name: "kdumpbake-testimage", dependencies: ["TestImages"], path: "Tests/TestImageTool"),
+        // Test images for scripts (swift run kdumpbake-testimage centos64 vhd) and the in-place landing alone for the kill test.
+        .executableTarget(name: "kdumpbake-testimage", dependencies: ["KdumpBake", "TestImages"], path: "Tests/TestImageTool"),
         .testTarget(name: "GuestfsTests", dependencies: ["Guestfs", "TestImages"]),
         .testTarget(name: "KdumpBakeTests", dependencies: ["KdumpBake", "Guestfs", "TestImages"]),
         // Property-based fuzzing of every parser of guest or user bytes; bounded, runs in plain `swift test`.

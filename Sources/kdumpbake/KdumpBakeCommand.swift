@@ -16,7 +16,7 @@ struct KdumpBakeCommand: ParsableCommand {
             writes its dump and reboots instead of hanging (Microsoft KB2858695).
             """,
         version: KdumpBakeVersion.current,
-        subcommands: [Demo.self, Audit.self, Patch.self, Render.self, Profiles.self]
+        subcommands: [Demo.self, Audit.self, Patch.self, Recover.self, Render.self, Profiles.self]
     )
 
     /// Runs the command; usage errors exit 2 (not ArgumentParser's 64), as every input error does.

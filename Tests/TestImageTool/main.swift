@@ -1,15 +1,42 @@
 import Foundation
+import KdumpBake
 import TestImages
 
-// Prints the path of a (cached) test image, building it on first use, for scripts such as
-// ci/bench-audit: `swift run kdumpbake-testimage centos64 vhd [--copy]`.
-// With --copy, a fresh writable copy in a new temporary directory is made and printed instead.
+// Test and benchmark helper.
+// `kdumpbake-testimage centos64|centos79 raw|vhd [--copy]` prints the path of a (cached) test
+// image, building it on first use, for scripts such as ci/bench-audit; with --copy, a fresh
+// writable copy in a new temporary directory is made and printed instead.
+// `kdumpbake-testimage land OVERLAY IMAGE raw|qcow2|vhd WORKDIR [--pace-ms N]` runs the in-place
+// landing of `patch --in-place` alone (`InPlaceCommit.land`), printing `stage NAME` on stderr
+// before each stage and pausing N ms there: the kill test SIGKILLs it at chosen instants
+// without an appliance launch per kill.
 
 let arguments = Array(CommandLine.arguments.dropFirst())
+
+func fail(_ message: String, status: Int32) -> Never {
+    FileHandle.standardError.write(Data("kdumpbake-testimage: \(message)\n".utf8))
+    exit(status)
+}
+
+if arguments.first == "land" {
+    guard arguments.count >= 5, let format = DiskImageFormat(rawValue: arguments[3]) else {
+        fail("usage: kdumpbake-testimage land OVERLAY IMAGE raw|qcow2|vhd WORKDIR [--pace-ms N]", status: 2)
+    }
+    let pace = arguments.firstIndex(of: "--pace-ms").flatMap { arguments.indices.contains($0 + 1) ? UInt32(arguments[$0 + 1]) : nil } ?? 0
+    do {
+        try InPlaceCommit.land(overlay: arguments[1], image: arguments[2], format: format, work: arguments[4], observe: { stage in
+            FileHandle.standardError.write(Data("stage \(stage)\n".utf8))
+            if pace > 0 { usleep(pace * 1000) }
+        })
+    } catch {
+        fail("\(error)", status: 1)
+    }
+    exit(0)
+}
+
 let recipes: [String: GuestRecipe] = ["centos64": .centos64, "centos79": .centos79]
 guard arguments.count >= 2, let recipe = recipes[arguments[0]], let format = DiskFormat(rawValue: arguments[1]) else {
-    FileHandle.standardError.write(Data("usage: kdumpbake-testimage centos64|centos79 raw|vhd [--copy]\n".utf8))
-    exit(2)
+    fail("usage: kdumpbake-testimage centos64|centos79 raw|vhd [--copy]", status: 2)
 }
 do {
     let image = arguments.contains("--copy")
@@ -17,6 +44,5 @@ do {
         : try TestImageBuilder.image(recipe, format: format)
     print(image.path)
 } catch {
-    FileHandle.standardError.write(Data("kdumpbake-testimage: \(error)\n".utf8))
-    exit(1)
+    fail("\(error)", status: 1)
 }

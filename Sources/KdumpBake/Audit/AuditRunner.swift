@@ -56,6 +56,7 @@ public enum AuditRunner {
         for path in paths {
             do {
                 let lock = try ImageLock(path: path, mode: .shared)
+                if UndoJournal.exists(for: path) { throw DiskImageError(path: path, message: UndoJournal.refusal(for: path)) }
                 let format = try DiskImageFormat.detect(path: path)
                 reports.append(ImageReport(path: path, format: format.rawValue, findings: [VHDFormatCheck.run(path: path, format: format)]))
                 opened.append(OpenedImage(reportIndex: reports.count - 1, path: path, format: format, lock: lock))

@@ -16,10 +16,27 @@ enum QemuImg {
         try run(["create", "-q", "-f", "qcow2", "-b", image, "-F", format.qemuName, overlay])
     }
 
-    /// Writes the overlay's changes into its backing file. Not atomic: the one window where an
-    /// interrupted `--in-place` patch can leave a partly written image (documented in the README).
+    /// Writes the overlay's changes into its backing file. Not atomic by itself: `InPlaceCommit`
+    /// points the overlay at a capture layer first, so the image is written only by kdumpbake.
     static func commit(_ overlay: String, progress: ((Double) -> Void)? = nil) throws {
         try run(["commit", "-f", "qcow2", "-d", overlay], progress: progress)
+    }
+
+    /// The capture layer of `InPlaceCommit`: a qcow2 of 512-byte clusters over `image`'s file
+    /// bytes (read as raw), so its allocated clusters are the file ranges written into it.
+    static func createCapture(_ capture: String, over image: String, size: UInt64) throws {
+        let sectors = (size + 511) / 512
+        try run(["create", "-q", "-f", "qcow2", "-o", "cluster_size=512", "-b", image, "-F", "raw", capture, "\(sectors * 512)"])
+    }
+
+    /// Rewrites the backing file name in `overlay`'s header only (`rebase -u`): no data moves.
+    static func rebaseUnsafe(_ overlay: String, onto backing: String, format: DiskImageFormat) throws {
+        try run(["rebase", "-q", "-u", "-f", "qcow2", "-F", format.qemuName, "-b", backing, overlay])
+    }
+
+    /// `qemu-img map --output=json` of a qcow2 kdumpbake made (never of an input image).
+    static func map(_ image: String) throws -> Data {
+        try run(["map", "--output=json", "-f", "qcow2", image], collectOutput: true)
     }
 
     /// Writes overlay + backing as a new image of `format`; a VHD stays an Azure fixed VHD.
@@ -31,15 +48,17 @@ enum QemuImg {
 
     /// Runs qemu-img; with `progress`, adds `-p` and reports its percentages (0…1) as they come,
     /// otherwise `-q`. Long on real images (a 30 GB VHD), so worth showing.
-    static func run(_ arguments: [String], progress: ((Double) -> Void)? = nil) throws {
+    /// With `collectOutput`, returns what it printed on stdout.
+    @discardableResult
+    static func run(_ arguments: [String], progress: ((Double) -> Void)? = nil, collectOutput: Bool = false) throws -> Data {
         var arguments = arguments
-        if !arguments.contains("-q") { arguments.insert(progress == nil ? "-q" : "-p", at: 1) }
+        if !arguments.contains("-q") && !collectOutput { arguments.insert(progress == nil ? "-q" : "-p", at: 1) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/qemu-img")
         process.arguments = arguments
         let errors = Pipe()
         let output = Pipe()
-        process.standardOutput = progress == nil ? FileHandle.nullDevice : output
+        process.standardOutput = progress == nil && !collectOutput ? FileHandle.nullDevice : output
         process.standardError = errors
         do {
             try process.run()
@@ -54,7 +73,9 @@ enum QemuImg {
             stderrData.withLock { $0 = data }
             drained.signal()
         }
+        var printed = Data()
         if let progress { readProgress(from: output.fileHandleForReading, into: progress) }
+        if collectOutput { printed = output.fileHandleForReading.readDataToEndOfFile() }
         drained.wait()
         let stderr = stderrData.withLock { $0 }
         process.waitUntilExit()
@@ -62,6 +83,7 @@ enum QemuImg {
             let text = String(decoding: stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             throw Failure(arguments: arguments, message: text.isEmpty ? "exit status \(process.terminationStatus)" : text)
         }
+        return printed
     }
 
     /// qemu-img -p draws `    (42.00/100%)` and redraws it after a carriage return.

@@ -83,6 +83,7 @@ struct PatchTransaction {
         try Interruption.checkpoint()
         let lock = try ImageLock(path: path, mode: options.dryRun ? .shared : .exclusive)
         defer { withExtendedLifetime(lock) {} }
+        try recoverInterruptedLanding()
         let format = try DiskImageFormat.detect(path: path)
         let damage = ContainerDamage.problems(path: path, format: format)
         guard damage.isEmpty else { throw PatchError.notPatchable(damage.joined(separator: "; ")) }
@@ -144,7 +145,7 @@ struct PatchTransaction {
         try Interruption.checkpoint()
 
         log(output == path ? "committing into the image" : "writing \(output)")
-        try Interruption.committing { try land(overlay: overlay, format: format, output: output) }
+        try Interruption.committing { try land(overlay: overlay, format: format, output: output, work: work.path) }
         report.message = "\(path): patched with \(profile.name) and verified" + (output == path ? "" : "; written to \(output)")
         return report
     }
@@ -186,12 +187,28 @@ struct PatchTransaction {
         unlink(partial)
     }
 
+    /// A landing killed part-way left an undo journal: a writing patch (holding the exclusive
+    /// lock) rolls the image back first and says so; a dry run, which must not write, refuses.
+    private func recoverInterruptedLanding() throws {
+        if options.dryRun {
+            if UndoJournal.exists(for: path) { throw DiskImageError(path: path, message: UndoJournal.refusal(for: path)) }
+            return
+        }
+        switch try UndoJournal.recover(image: path) {
+        case .nothingToDo: break
+        case .removedUnfinishedJournal:
+            progress.message("removed an unfinished undo journal: an earlier --in-place commit was stopped before it wrote anything")
+        case .rolledBack(let ranges, let bytes):
+            progress.message("rolled back an interrupted --in-place commit (\(ranges) ranges, \(bytes) bytes restored): the image is as it was before it")
+        }
+    }
+
     /// The only step that writes the user's files. `--output`: convert into a hidden partial file
-    /// in the same directory, fsync, rename (atomic). `--in-place`: `qemu-img commit` (not atomic:
-    /// the README documents the window).
-    private func land(overlay: String, format: DiskImageFormat, output: String) throws {
+    /// in the same directory, fsync, rename (atomic). `--in-place`: `InPlaceCommit` (an undo
+    /// journal makes it all-or-nothing across crashes).
+    private func land(overlay: String, format: DiskImageFormat, output: String, work: String) throws {
         if output == path {
-            try QemuImg.commit(overlay, progress: progress.report(fraction:))
+            try InPlaceCommit.land(overlay: overlay, image: path, format: format, work: work, progress: progress.report(fraction:))
         } else {
             let partial = partialPath(for: output)
             do {
