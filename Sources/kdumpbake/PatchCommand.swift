@@ -36,6 +36,9 @@ extension KdumpBakeCommand {
         @Option(name: .long, help: ArgumentHelp("Seconds allowed for each mkdumprd run.", valueName: "seconds"))
         var rebuildTimeout: Int = 900
 
+        @Option(name: .long, help: ArgumentHelp("Seconds allowed for all mkdumprd runs of one image together (see max_kernels in the manifest).", valueName: "seconds"))
+        var rebuildBudget: Int = 3600
+
         @Option(name: .long, help: "Report format.")
         var format: Format = .text
 
@@ -47,6 +50,7 @@ extension KdumpBakeCommand {
                 throw ValidationError("say where the result goes: --in-place or --output DIR (exactly one), or --dry-run")
             }
             if rebuildTimeout <= 0 { throw ValidationError("--rebuild-timeout must be positive") }
+            if rebuildBudget <= 0 { throw ValidationError("--rebuild-budget must be positive") }
         }
 
         func run() throws {
@@ -61,10 +65,11 @@ extension KdumpBakeCommand {
             }
             var policy = options.launchPolicy
             policy.verbose = pipeline.verbose
-            let patchOptions = PatchOptions(
+            var patchOptions = PatchOptions(
                 manifest: manifest, profileName: options.profile, templates: templateSet,
                 destination: output.map { .directory($0) } ?? .inPlace, dryRun: dryRun,
                 launchPolicy: policy, rebuildTimeout: .seconds(rebuildTimeout))
+            patchOptions.rebuildBudget = .seconds(rebuildBudget)
             let progress = pipeline.progress()
             let reports = PatchRunner.patch(paths, options: patchOptions, jobs: pipeline.effectiveJobs, events: progress.handle)
             if let directory = pipeline.report {

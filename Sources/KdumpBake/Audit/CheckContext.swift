@@ -26,9 +26,21 @@ public struct CheckContext: Sendable {
         release.initrdPath(kernel: kernel, sysconfig: sysconfig)
     }
 
-    /// The kernels the profile covers: every installed one, or the boot loader's default. When
-    /// /etc/sysconfig/kdump pins `KDUMP_KERNELVER`, the service only ever loads that kernel.
+    /// The kernels the profile covers: every installed one, or the boot loader's default, and
+    /// of those the newest `max_kernels`. When /etc/sysconfig/kdump pins `KDUMP_KERNELVER`, the
+    /// service only ever loads that kernel.
     public var selectedKernels: [String] {
+        let candidates = kernelCandidates
+        return candidates.count > profile.maxKernels ? GuestFacts.newest(profile.maxKernels, of: candidates) : candidates
+    }
+
+    /// The kernels the profile would cover but `max_kernels` leaves out (the oldest).
+    public var kernelsBeyondCap: [String] {
+        let covered = Set(selectedKernels)
+        return kernelCandidates.filter { !covered.contains($0) }
+    }
+
+    private var kernelCandidates: [String] {
         if let pinned = sysconfig.kernelVersion, facts.kernels.contains(pinned) { return [pinned] }
         guard profile.kernels == .default else { return facts.kernels }
         if let kernel = BootConfiguration(facts: facts, family: family).defaultEntry?.kernelVersion, facts.kernels.contains(kernel) {

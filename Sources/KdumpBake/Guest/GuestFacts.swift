@@ -156,3 +156,11 @@ public struct InitrdReadFailure: Error, Sendable, Equatable {
     public var message: String
     public init(_ message: String) { self.message = message }
 }
+
+extension GuestFacts {
+    /// The `count` newest of `kernels` by rpm-style version order, in their original order.
+    public static func newest(_ count: Int, of kernels: [String]) -> [String] {
+        let kept = Set(kernels.sorted { BootLoaderSpec.compareVersions($0, $1) > 0 }.prefix(count))
+        return kernels.filter { kept.contains($0) }
+    }
+}

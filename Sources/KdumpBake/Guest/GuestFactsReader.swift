@@ -28,7 +28,8 @@ struct GuestFactsReader {
 
         facts.kernels = try installedKernels()
         let sysconfig = KdumpSysconfig(facts: facts)
-        for kernel in facts.kernels {
+        // Initrds (downloaded and decompressed) only for the kernels a profile may cover.
+        for kernel in GuestFacts.newest(Profile.maxKernelsLimit, of: facts.kernels) {
             for family in [KdumpFamily.el6, .el7] {
                 let release = KexecToolsRelease.resolve(family: family, distroVersion: root.os.version, package: nil)
                 let path = release.initrdPath(kernel: kernel, sysconfig: sysconfig)
@@ -72,7 +73,7 @@ struct GuestFactsReader {
     /// core collector kdump.conf names. Guest-named paths are only stat'ed, at most 64 of them.
     private func readRebuildInputTimes(_ facts: inout GuestFacts, sysconfig: KdumpSysconfig) throws {
         let conf = facts.text(GuestPaths.kdumpConf).map { KdumpConf.parse($0) } ?? KdumpConf(directives: [])
-        let paths = KexecToolsRelease.rebuildInputCandidates(conf: conf, sysconfig: sysconfig, kernels: facts.kernels)
+        let paths = KexecToolsRelease.rebuildInputCandidates(conf: conf, sysconfig: sysconfig, kernels: GuestFacts.newest(Profile.maxKernelsLimit, of: facts.kernels))
         for path in paths.prefix(64) where facts.files[path] == nil {
             guard var status = try? handle.lstat(path) else { continue }
             if status.isSymlink {  // `[ a -nt b ]` follows links; resolved inside the guest

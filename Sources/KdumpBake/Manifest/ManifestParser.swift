@@ -70,7 +70,7 @@ private struct ManifestReader {
     }
 
     private func profile(_ cursor: YAMLCursor) -> Profile? {
-        guard let entries = cursor.mapping(allowed: ["name", "description", "family", "match", "opt_in", "values", "initrd", "kernels", "files"]) else { return nil }
+        guard let entries = cursor.mapping(allowed: ["name", "description", "family", "match", "opt_in", "values", "initrd", "kernels", "max_kernels", "files"]) else { return nil }
         let name = cursor.require(entries, "name")?.string()
         if let name, !name.isProfileName {
             entries["name"]?.report("\"\(name)\" is not a profile name (letters, digits, '-', '_', '.')")
@@ -81,13 +81,14 @@ private struct ManifestReader {
         let optIn = entries["opt_in"]?.bool() ?? false
         let initrd = entries["initrd"]?.choice(InitrdPolicy.self) ?? .rebuild
         let kernels = entries["kernels"]?.choice(KernelSelection.self) ?? .all
+        let maxKernels = entries["max_kernels"]?.int(in: 1...Profile.maxKernelsLimit) ?? Profile.defaultMaxKernels
         let files = entries["files"].map(self.files) ?? FileStrategies()
         if let family, KexecToolsRelease.deprecatedDirectives(family).contains("disk_timeout"), let values, values.diskTimeout != nil {
             entries["values"]?.report("disk_timeout is fatal on \(family.rawValue): kdumpctl refuses to start (\"Deprecated kdump config option\")")
         }
         guard let name, let family, let match, let values else { return nil }
         return Profile(name: name, description: entries["description"]?.string() ?? "", family: family, match: match,
-                       optIn: optIn, values: values, initrd: initrd, kernels: kernels, files: files)
+                       optIn: optIn, values: values, initrd: initrd, kernels: kernels, maxKernels: maxKernels, files: files)
     }
 
     private func match(_ cursor: YAMLCursor) -> ProfileMatch? {

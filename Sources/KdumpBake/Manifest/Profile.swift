@@ -13,12 +13,15 @@ public struct Profile: Equatable, Sendable {
     public var initrd: InitrdPolicy
     /// Which installed kernels get a kdump initrd.
     public var kernels: KernelSelection
+    /// At most this many of them, the newest: a hostile or neglected guest with hundreds of
+    /// kernels cannot make one patch run for days (`max_kernels`; the rest are reported).
+    public var maxKernels: Int
     /// How each configuration file is written.
     public var files: FileStrategies
 
     public init(name: String, description: String = "", family: KdumpFamily, match: ProfileMatch, optIn: Bool = false,
                 values: ProfileValues, initrd: InitrdPolicy = .rebuild, kernels: KernelSelection = .all,
-                files: FileStrategies = FileStrategies()) {
+                maxKernels: Int = Profile.defaultMaxKernels, files: FileStrategies = FileStrategies()) {
         self.name = name
         self.description = description
         self.family = family
@@ -27,6 +30,7 @@ public struct Profile: Equatable, Sendable {
         self.values = values
         self.initrd = initrd
         self.kernels = kernels
+        self.maxKernels = maxKernels
         self.files = files
     }
 }
@@ -80,6 +84,14 @@ public enum InitrdPolicy: String, Equatable, Sendable, CaseIterable {
     case invalidate
     /// Leave kdump initrds alone.
     case keep
+}
+
+extension Profile {
+    /// Azure images carry one to three kernels; eight leaves room for any sane one. Each rebuild
+    /// runs dracut, minutes under TCG.
+    public static let defaultMaxKernels = 8
+    /// The most `max_kernels` may say: the kernels whose kdump initrds the audit reads at all.
+    public static let maxKernelsLimit = 64
 }
 
 public enum KernelSelection: String, Equatable, Sendable, CaseIterable {

@@ -5,7 +5,7 @@ public enum ProfileDescription {
         var lines = ["\(profile.name)\(profile.optIn ? " (opt-in: use --profile \(profile.name))" : "")"]
         if !profile.description.isEmpty { lines.append("  \(profile.description)") }
         lines.append("  matches:  \(profile.match.distros.joined(separator: ", ")) \(profile.match.versions.text)\(profile.match.architectures.isEmpty ? "" : " on \(profile.match.architectures.joined(separator: ", "))")")
-        lines.append("  family:   \(profile.family.rawValue); kdump initrd \(profile.initrd.rawValue) for \(profile.kernels.rawValue) kernel(s)")
+        lines.append("  family:   \(profile.family.rawValue); kdump initrd \(profile.initrd.rawValue) for \(profile.kernels.rawValue) kernel(s), at most \(profile.maxKernels)")
         if let panic = v.panicTimeout { lines.append("  kernel.panic = \(v.panicTimeoutPolicy == .positive ? "> 0" : String(panic))") }
         if let path = v.dumpPath { lines.append("  path \(path)") }
         if let collector = v.coreCollector { lines.append("  core_collector \(collector)") }

@@ -17,6 +17,8 @@ public struct PatchOptions: Sendable {
     public var launchPolicy: LaunchPolicy
     /// Bound on each mkdumprd run.
     public var rebuildTimeout: Duration
+    /// Bound on all of an image's mkdumprd runs together.
+    public var rebuildBudget: Duration = .seconds(3600)
     /// vCPUs per patch appliance (`set_smp`). Measured under TCG on 2 cores: launch time is the
     /// same with 1 or 2, CPU-bound work in the guest runs ~2x faster with 2 when it is parallel
     /// (two gzip -c of 40 MB: 13.5 s → 6.8 s). `PatchRunner` sets cores / jobs.

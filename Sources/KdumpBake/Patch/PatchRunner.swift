@@ -133,6 +133,7 @@ struct PatchTransaction {
         try guest.root.mount(on: handle, writable: true)
         var applier = PlanApplier(handle: handle, log: progress.step)
         applier.rebuildTimeout = options.rebuildTimeout
+        applier.rebuildBudget = options.rebuildBudget
         report.notes = try applier.apply(plan).messages
         try handle.unmountAll()
 

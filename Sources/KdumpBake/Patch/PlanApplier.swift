@@ -6,6 +6,9 @@ struct PlanApplier {
     let handle: GuestfsHandle
     /// Bound on one mkdumprd run: a real dracut-based one takes ~150 s per kernel under TCG.
     var rebuildTimeout: Duration = .seconds(900)
+    /// All rebuilds of the image together: with `max_kernels`, what bounds a patch's time.
+    var rebuildBudget: Duration = .seconds(3600)
+    private let clock = ContinuousClock()
     var log: (String) -> Void
 
     /// What applying did that the report must mention (e.g. a relabel fallback).
@@ -30,9 +33,14 @@ struct PlanApplier {
             log("removing \(path): the kdump service rebuilds it at first boot")
             try handle.removeIfPresent(path)
         }
-        for rebuild in plan.initrdRebuilds {
+        let deadline = clock.now + rebuildBudget
+        for (index, rebuild) in plan.initrdRebuilds.enumerated() {
             log("rebuilding kdump initrd for \(rebuild.kernel)")
-            try runBounded(rebuild)
+            let remaining = clock.now.duration(to: deadline)
+            guard remaining > .zero else {
+                throw PatchError.stepFailed("the \(plan.initrdRebuilds.count) kdump initrd rebuilds took longer than --rebuild-budget \(rebuildBudget.components.seconds) s; \(plan.initrdRebuilds.count - index) not done")
+            }
+            try runBounded(rebuild, within: min(rebuildTimeout, remaining))
             if let label = try labels.label(siblingOf: rebuild.initrdPath, matching: { $0.hasPrefix("initr") && $0.hasSuffix(".img") }) {
                 try handle.setExtendedAttribute(SELinuxLabels.attribute, label, of: rebuild.initrdPath)
             }
@@ -66,14 +74,15 @@ struct PlanApplier {
 
     /// Runs mkdumprd with argv under a watchdog: past the bound, the appliance is killed and the
     /// whole patch fails (the overlay is discarded, the image stays as it was).
-    private func runBounded(_ rebuild: InitrdRebuild) throws {
-        let watchdog = HypervisorWatchdog(pid: try handle.hypervisorPID(), after: rebuildTimeout)
+    private func runBounded(_ rebuild: InitrdRebuild, within limit: Duration) throws {
+        let watchdog = HypervisorWatchdog(pid: try handle.hypervisorPID(), after: limit)
         do {
             _ = try handle.command(rebuild.arguments)
             watchdog.cancel()
         } catch let error as GuestfsError {
             if watchdog.cancel() == .fired {
-                throw PatchError.stepFailed("mkdumprd for \(rebuild.kernel) did not finish within \(rebuildTimeout.components.seconds) s; the appliance was stopped")
+                let bound = limit < rebuildTimeout ? "the rest of --rebuild-budget (\(limit.components.seconds) s)" : "\(limit.components.seconds) s"
+                throw PatchError.stepFailed("mkdumprd for \(rebuild.kernel) did not finish within \(bound); the appliance was stopped")
             }
             throw PatchError.stepFailed("mkdumprd for \(rebuild.kernel) failed: \(error.message)")
         }

@@ -30,7 +30,9 @@ struct FactsBuilder {
         return copy
     }
 
-    func kernels(_ versions: String...) -> FactsBuilder {
+    func kernels(_ versions: String...) -> FactsBuilder { kernels(versions) }
+
+    func kernels(_ versions: [String]) -> FactsBuilder {
         var copy = self
         copy.facts.kernels = versions
         return copy

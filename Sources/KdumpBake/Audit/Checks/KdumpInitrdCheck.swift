@@ -39,6 +39,11 @@ enum KdumpInitrdCheck {
                 fine.append("\(kernel): \(path)" + firstBootNote(forecast))
             }
         }
+        let beyond = context.kernelsBeyondCap
+        if !beyond.isEmpty {
+            let named = beyond.prefix(5).joined(separator: ", ") + (beyond.count > 5 ? " and \(beyond.count - 5) more" : "")
+            problems.warn("\(kernels.count + beyond.count) kernels installed, max_kernels is \(context.profile.maxKernels): only the newest \(kernels.count) are covered; \(named) keep their kdump initrd as it is")
+        }
         var finding = problems.finding(presenceID, pass: fine.joined(separator: "; "), path: sysconfig.bootDirectory)
         finding.firstBoot = forecasts
         finding.rules = release.summary
