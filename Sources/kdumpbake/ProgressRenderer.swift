@@ -59,9 +59,7 @@ final class ProgressRenderer: @unchecked Sendable {
     }
 
     private func json(_ event: ProgressEvent) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(event) else { return }
+        guard let data = JSONOutput.encode(event, pretty: false) else { return }
         FileHandle.standardOutput.write(data + Data("\n".utf8))
     }
 

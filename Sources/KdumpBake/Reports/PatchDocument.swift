@@ -15,26 +15,27 @@ public struct PatchDocument: Encodable, Sendable {
     }
 
     public func json() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(self)) ?? Data("{}".utf8), as: UTF8.self) + "\n"
+        String(decoding: JSONOutput.encode(self, pretty: true) ?? Data("{}".utf8), as: UTF8.self) + "\n"
     }
 }
 
 /// The human report of `kdumpbake patch`: per image, its verdict, what changed, and diffs.
+/// Every line quotes guest text (file names, kernel versions, file contents in the diffs), so
+/// all of it goes through `TerminalText` — diffs keeping their line breaks.
 public enum PatchTextReport {
     public static func render(_ reports: [PatchReport]) -> String {
         var out = ""
+        func line(_ text: String) { out += TerminalText.escape(text) + "\n" }
         for report in reports {
-            out += "\(report.message)\n"
-            for change in report.changes { out += "  \(change)\n" }
-            for note in report.notes { out += "  note: \(note)\n" }
+            line(report.message)
+            for change in report.changes { line("  \(change)") }
+            for note in report.notes { line("  note: \(note)") }
             if report.status == .failed {
                 for finding in report.findings where finding.status.breaksCompliance {
-                    out += "  \(finding.status.rawValue.uppercased()) \(finding.check): \(finding.message)\n"
+                    line("  \(finding.status.rawValue.uppercased()) \(finding.check): \(finding.message)")
                 }
             }
-            if report.status == .wouldPatch, let diff = report.diff, !diff.isEmpty { out += diff }
+            if report.status == .wouldPatch, let diff = report.diff, !diff.isEmpty { out += TerminalText.escape(diff, allowingNewlines: true) }
         }
         return out
     }

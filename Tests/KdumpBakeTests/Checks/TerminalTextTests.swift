@@ -246,5 +246,29 @@ extension Checks {
             #expect(el7.message.contains("line 1: path is /" + String(repeating: "y", count: Finding.excerptLimit - 1)
                 + "… (\(5_001 - Finding.excerptLimit) more characters), expected /var/crash"))
         }
+
+        @Test func patchTextReportEscapesEverythingAndKeepsDiffLines() {
+            var report = PatchReport(path: "/img/a\u{1B}]0;x\u{07}.vhd", status: .wouldPatch, message: "/img/a\u{1B}]0;x\u{07}.vhd: dry run")
+            report.changes = ["run /sbin/mkdumprd '2.6.32\u{9B}2J'"]
+            report.notes = ["kernel \u{1B}[2J"]
+            report.diff = "--- a/etc/kdump.conf\n+++ b/etc/kdump.conf\n-path \u{1B}[31m/var/crash\r\n+path /var/crash\n"
+            let text = PatchTextReport.render([report])
+            #expect(!text.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" || (0x7F...0x9F).contains($0.value) })
+            #expect(text.contains("/img/a\\x1b]0;x\\x07.vhd: dry run\n"))
+            #expect(text.contains("  run /sbin/mkdumprd '2.6.32\\x9b2J'\n"))
+            #expect(text.contains("  note: kernel \\x1b[2J\n"))
+            #expect(text.contains("-path \\x1b[31m/var/crash\\x0d\n+path /var/crash\n"))
+        }
+
+        @Test func jsonOutputEscapesDELAndC1AndRoundTrips() throws {
+            let guest = "bogus\u{1B}[2J \u{7F} \u{9B}31m \u{9D}0;t\u{07}"
+            let document = AuditDocument(images: [ImageReport(path: "/i.vhd", findings: [Finding(check: "kdump.config", status: .fail, message: guest)])])
+            let json = document.json()
+            #expect(!json.unicodeScalars.contains { ($0.value < 0x20 && $0 != "\n") || (0x7F...0x9F).contains($0.value) })
+            #expect(json.contains("bogus\\u001b[2J \\u007f \\u009b31m \\u009d0;t\\u0007"))
+            let decoded = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+            let findings = ((decoded?["images"] as? [[String: Any]])?.first?["findings"] as? [[String: Any]]) ?? []
+            #expect(findings.first?["message"] as? String == guest)
+        }
     }
 }
