@@ -65,19 +65,29 @@ public enum InPlaceCommit {
         let source = try RawFile(path: capture, access: .read)
         try UndoJournal.record(image: target, writes: writes, source: source, finalSize: finalSize)
 
-        if finalSize > originalSize { try target.truncate(to: finalSize) }
+        // From here the image is written. A host error (EIO, ENOSPC while growing) rolls it back at
+        // once, so a failed landing leaves it as it was, like any other failed patch.
+        func undoingOnError(_ body: () throws -> Void) throws {
+            do { try body() } catch {
+                do { _ = try UndoJournal.recover(image: image) } catch let rollback {
+                    throw DiskImageError(path: image, message: "writing the patch into the image failed (\(error)) and rolling it back failed too (\(rollback)): the image may be partly written; its undo journal \(UndoJournal.path(for: image)) remains — run `kdumpbake recover \(image)` once the cause is fixed")
+                }
+                throw error
+            }
+        }
+        if finalSize > originalSize { try undoingOnError { try target.truncate(to: finalSize) } }
         let total = max(1, writes.reduce(0) { $0 + $1.length })
         var copied: UInt64 = 0
         for (index, write) in writes.enumerated() {
             try observe(.applying(index: index, count: writes.count))
-            try copy(write, from: source, to: target)
+            try undoingOnError { try copy(write, from: source, to: target) }
             copied += write.length
             progress?(0.8 + 0.2 * Double(copied) / Double(total))
         }
         try observe(.syncing)
-        try target.sync()
+        try undoingOnError { try target.sync() }
         try observe(.discardingJournal)
-        try UndoJournal.discard(for: image)
+        try undoingOnError { try UndoJournal.discard(for: image) }
         progress?(1)
         try observe(.done)
     }

@@ -86,15 +86,21 @@ struct UndoJournal {
     /// sector of the image holds the landing's new bytes, and so whether a journal describes
     /// this image at all.
     static func sectorHashes(_ bytes: [UInt8]) -> [UInt64] {
-        stride(from: 0, to: bytes.count, by: sectorSize).map { start in
-            bytes[start..<min(start + sectorSize, bytes.count)].reduce(0xcbf2_9ce4_8422_2325 as UInt64) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
+        bytes.withUnsafeBufferPointer { buffer in
+            stride(from: 0, to: buffer.count, by: sectorSize).map { start in
+                var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+                for index in start..<min(start + sectorSize, buffer.count) { hash = (hash ^ UInt64(buffer[index])) &* 0x100_0000_01b3 }
+                return hash
+            }
         }
     }
 
-    /// Removes the journal once the image is whole (patched and synced).
+    /// Removes the journal once the image is whole (patched and synced, or rolled back). The
+    /// directory sync after it is best effort: if it fails, a crash can bring the journal back,
+    /// and recovering then rolls the image back to its original bytes — still a whole state.
     static func discard(for image: String) throws {
         guard unlink(path(for: image)) == 0 || errno == ENOENT else { throw DiskImageError(path: path(for: image), errno: errno) }
-        try RawFile.syncDirectory(of: image)
+        try? RawFile.syncDirectory(of: image)
     }
 
     enum Recovery: Equatable {

@@ -209,7 +209,10 @@ struct PatchTransaction {
     /// journal makes it all-or-nothing across crashes).
     private func land(overlay: String, format: DiskImageFormat, output: String, work: String) throws {
         if output == path {
-            try InPlaceCommit.land(overlay: overlay, image: path, format: format, work: work, progress: progress.report(fraction:))
+            try InPlaceCommit.land(overlay: overlay, image: path, format: format, work: work, progress: progress.report(fraction:)) { stage in
+                // The one moment the image starts changing; its undo journal is on disk by then.
+                if case .applying(index: 0, _) = stage { log("committing into the image: writing (undo journal \(UndoJournal.path(for: path)))") }
+            }
         } else {
             let partial = partialPath(for: output)
             do {

@@ -8,7 +8,6 @@ struct PlanApplier {
     var rebuildTimeout: Duration = .seconds(900)
     /// All rebuilds of the image together: with `max_kernels`, what bounds a patch's time.
     var rebuildBudget: Duration = .seconds(3600)
-    private let clock = ContinuousClock()
     var log: (String) -> Void
 
     /// What applying did that the report must mention (e.g. a relabel fallback).
@@ -33,14 +32,13 @@ struct PlanApplier {
             log("removing \(path): the kdump service rebuilds it at first boot")
             try handle.removeIfPresent(path)
         }
-        let deadline = clock.now + rebuildBudget
+        let limits = RebuildLimits(perRun: rebuildTimeout, budget: rebuildBudget, start: .now)
         for (index, rebuild) in plan.initrdRebuilds.enumerated() {
             log("rebuilding kdump initrd for \(rebuild.kernel)")
-            let remaining = clock.now.duration(to: deadline)
-            guard remaining > .zero else {
+            guard let limit = limits.limit(at: .now) else {
                 throw PatchError.stepFailed("the \(plan.initrdRebuilds.count) kdump initrd rebuilds took longer than --rebuild-budget \(rebuildBudget.components.seconds) s; \(plan.initrdRebuilds.count - index) not done")
             }
-            try runBounded(rebuild, within: min(rebuildTimeout, remaining))
+            try runBounded(rebuild, within: limit)
             if let label = try labels.label(siblingOf: rebuild.initrdPath, matching: { $0.hasPrefix("initr") && $0.hasSuffix(".img") }) {
                 try handle.setExtendedAttribute(SELinuxLabels.attribute, label, of: rebuild.initrdPath)
             }
@@ -74,15 +72,14 @@ struct PlanApplier {
 
     /// Runs mkdumprd with argv under a watchdog: past the bound, the appliance is killed and the
     /// whole patch fails (the overlay is discarded, the image stays as it was).
-    private func runBounded(_ rebuild: InitrdRebuild, within limit: Duration) throws {
-        let watchdog = HypervisorWatchdog(pid: try handle.hypervisorPID(), after: limit)
+    private func runBounded(_ rebuild: InitrdRebuild, within limit: RebuildLimits.Limit) throws {
+        let watchdog = HypervisorWatchdog(pid: try handle.hypervisorPID(), after: limit.duration)
         do {
             _ = try handle.command(rebuild.arguments)
             watchdog.cancel()
         } catch let error as GuestfsError {
             if watchdog.cancel() == .fired {
-                let bound = limit < rebuildTimeout ? "the rest of --rebuild-budget (\(limit.components.seconds) s)" : "\(limit.components.seconds) s"
-                throw PatchError.stepFailed("mkdumprd for \(rebuild.kernel) did not finish within \(bound); the appliance was stopped")
+                throw PatchError.stepFailed("mkdumprd for \(rebuild.kernel) did not finish within \(limit); the appliance was stopped")
             }
             throw PatchError.stepFailed("mkdumprd for \(rebuild.kernel) failed: \(error.message)")
         }
