@@ -27,9 +27,10 @@ import Testing
         let golden = directory.path + "/golden.vhd"
         try FileManager.default.copyItem(atPath: original, toPath: golden)
         let temporary = try HostDirectory()
-        let killed = try killPatch(golden, afterLine: "committing into the image", temporary: temporary.path)
+        let killed = try SignalledRun.run(["patch", "--in-place", golden], signal: SIGKILL, whenStderrContains: "committing into the image", temporary: temporary.path)
+        #expect(killed.sent, "never reached the commit: \(killed.stderr)")
         let work = try #require(try FileManager.default.contentsOfDirectory(atPath: temporary.path).first { $0.hasPrefix("kdumpbake-patch.") },
-                                "no work directory left: \(killed)")
+                                "no work directory left: \(killed.stderr)")
         let changes = directory.path + "/changes.qcow2"
         try FileManager.default.copyItem(atPath: temporary.path + "/" + work + "/overlay.qcow2", toPath: changes)
         let recovered = try CLIRun.run(["recover", golden])
@@ -179,32 +180,5 @@ import Testing
         try? FileManager.default.removeItem(atPath: overlay)
         try? FileManager.default.removeItem(atPath: work)
         return Landing(image: image, lastStage: stages.last ?? "", stagesSeen: stages.count)
-    }
-
-    /// Runs `patch --in-place IMAGE` with a private TMPDIR and SIGKILLs it as soon as a stderr
-    /// line contains `afterLine`; returns what it printed.
-    private func killPatch(_ image: String, afterLine: String, temporary: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CLIRun.binary)
-        process.arguments = ["patch", "--in-place", image]
-        process.environment = ProcessInfo.processInfo.environment.merging(["TMPDIR": temporary, "LIBGUESTFS_CACHEDIR": "/var/tmp"]) { $1 }
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        var seen = ""
-        var sent = false
-        while true {
-            let chunk = errors.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            seen += String(decoding: chunk, as: UTF8.self)
-            if !sent, seen.contains(afterLine) {
-                kill(process.processIdentifier, SIGKILL)
-                sent = true
-            }
-        }
-        process.waitUntilExit()
-        #expect(sent, "never reached \(afterLine): \(seen)")
-        return seen
     }
 }

@@ -12,31 +12,11 @@ import Testing
         let temporary = try HostDirectory()
         let before = try FileFingerprint(image.path)
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CLIRun.binary)
-        process.arguments = ["patch"] + arguments + [image.path]
-        // A private TMPDIR shows every temporary file kdumpbake leaves; libguestfs's appliance
-        // cache is kept where it normally lives so it is not rebuilt.
-        process.environment = ProcessInfo.processInfo.environment.merging(["TMPDIR": temporary.path, "LIBGUESTFS_CACHEDIR": "/var/tmp"]) { $1 }
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        var seen = ""
-        var sent = false
-        while true {
-            let chunk = errors.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            seen += String(decoding: chunk, as: UTF8.self)
-            if !sent, seen.contains(phase) {
-                kill(process.processIdentifier, signal)
-                sent = true
-            }
-        }
-        process.waitUntilExit()
-        #expect(sent, "never reached \(phase): \(seen)")
-        #expect(process.terminationReason == .exit)
-        #expect(process.terminationStatus == 128 + signal, "\(seen)")
+        let run = try SignalledRun.run(["patch"] + arguments + [image.path], signal: signal, whenStderrContains: phase, temporary: temporary.path)
+        let seen = run.stderr
+        #expect(run.sent, "never reached \(phase): \(seen)")
+        #expect(run.reason == .exit)
+        #expect(run.status == 128 + signal, "\(seen)")
         #expect(try FileFingerprint(image.path) == before)
         #expect(try FileManager.default.contentsOfDirectory(atPath: temporary.path).isEmpty, "temporary files left")
         #expect(try FileManager.default.contentsOfDirectory(atPath: (image.path as NSString).deletingLastPathComponent) == [(image.path as NSString).lastPathComponent])
