@@ -8,6 +8,8 @@ public struct CheckContext: Sendable {
     public let sysconfig: KdumpSysconfig
     /// /etc/kdump.conf as the release's tools read it; nil when it could not be read.
     public let kdumpConf: KdumpConf?
+    /// What `selectedKernels` and `kernelsBeyondCap` say, derived once: every check asks.
+    private let kernelSelection: (covered: [String], beyondCap: [String])
 
     /// Derives what every check asks once, not per check and kernel.
     public init(facts: GuestFacts, profile: Profile) {
@@ -16,6 +18,7 @@ public struct CheckContext: Sendable {
         release = KexecToolsRelease.resolve(family: profile.family, distroVersion: facts.os.version, package: facts.kexecToolsPackage)
         sysconfig = KdumpSysconfig(facts: facts)
         kdumpConf = facts.text(GuestPaths.kdumpConf).map { [release] in release.readKdumpConf($0) }
+        kernelSelection = Self.selectKernels(facts: facts, profile: profile, sysconfig: sysconfig)
     }
 
     public var family: KdumpFamily { profile.family }
@@ -26,27 +29,26 @@ public struct CheckContext: Sendable {
         release.initrdPath(kernel: kernel, sysconfig: sysconfig)
     }
 
-    /// The kernels the profile covers: every installed one, or the boot loader's default, and
-    /// of those the newest `max_kernels`. When /etc/sysconfig/kdump pins `KDUMP_KERNELVER`, the
-    /// service only ever loads that kernel.
-    public var selectedKernels: [String] {
-        let candidates = kernelCandidates
-        return candidates.count > profile.maxKernels ? GuestFacts.newest(profile.maxKernels, of: candidates) : candidates
-    }
+    /// The kernels the profile covers — every installed one, or the boot loader's default (when
+    /// /etc/sysconfig/kdump pins `KDUMP_KERNELVER`, the service only ever loads that kernel) —
+    /// and of those the newest `max_kernels`.
+    public var selectedKernels: [String] { kernelSelection.covered }
 
     /// The kernels the profile would cover but `max_kernels` leaves out (the oldest).
-    public var kernelsBeyondCap: [String] {
-        let covered = Set(selectedKernels)
-        return kernelCandidates.filter { !covered.contains($0) }
-    }
+    public var kernelsBeyondCap: [String] { kernelSelection.beyondCap }
 
-    private var kernelCandidates: [String] {
-        if let pinned = sysconfig.kernelVersion, facts.kernels.contains(pinned) { return [pinned] }
-        guard profile.kernels == .default else { return facts.kernels }
-        if let kernel = BootConfiguration(facts: facts, family: family).defaultEntry?.kernelVersion, facts.kernels.contains(kernel) {
-            return [kernel]
+    private static func selectKernels(facts: GuestFacts, profile: Profile, sysconfig: KdumpSysconfig) -> (covered: [String], beyondCap: [String]) {
+        var candidates = facts.kernels
+        if let pinned = sysconfig.kernelVersion, facts.kernels.contains(pinned) {
+            candidates = [pinned]
+        } else if profile.kernels == .default,
+                  let kernel = BootConfiguration(facts: facts, family: profile.family).defaultEntry?.kernelVersion, facts.kernels.contains(kernel) {
+            candidates = [kernel]
         }
-        return facts.kernels
+        guard candidates.count > profile.maxKernels else { return (candidates, []) }
+        let covered = GuestFacts.newest(profile.maxKernels, of: candidates)
+        let kept = Set(covered)
+        return (covered, candidates.filter { !kept.contains($0) })
     }
 }
 

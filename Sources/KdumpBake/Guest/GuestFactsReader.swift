@@ -29,14 +29,15 @@ struct GuestFactsReader {
         facts.kernels = try installedKernels()
         let sysconfig = KdumpSysconfig(facts: facts)
         // Initrds (downloaded and decompressed) only for the kernels a profile may cover.
-        for kernel in GuestFacts.newest(Profile.maxKernelsLimit, of: facts.kernels) {
+        let coverable = GuestFacts.newest(Profile.maxKernelsLimit, of: facts.kernels)
+        for kernel in coverable {
             for family in [KdumpFamily.el6, .el7] {
                 let release = KexecToolsRelease.resolve(family: family, distroVersion: root.os.version, package: nil)
                 let path = release.initrdPath(kernel: kernel, sysconfig: sysconfig)
                 if let initrd = try kdumpInitrd(path) { facts.kdumpInitrds[path] = initrd }
             }
         }
-        try readRebuildInputTimes(&facts, sysconfig: sysconfig)
+        try readRebuildInputTimes(&facts, sysconfig: sysconfig, kernels: coverable)
         facts.kexecToolsPackage = try kexecToolsPackage()
         facts.mkdumprdPath = try GuestPaths.mkdumprdCandidates.first { try handle.isFile($0, followSymlinks: true) }
         for pattern in GuestPaths.serviceLinkGlobs {
@@ -71,9 +72,9 @@ struct GuestFactsReader {
     /// The ages of the files whose being newer than a kdump initrd makes the service rebuild it
     /// (`KexecToolsRelease.rebuildInputs`): kernel images, /etc/fstab, and the hooks, binaries and
     /// core collector kdump.conf names. Guest-named paths are only stat'ed, at most 64 of them.
-    private func readRebuildInputTimes(_ facts: inout GuestFacts, sysconfig: KdumpSysconfig) throws {
+    private func readRebuildInputTimes(_ facts: inout GuestFacts, sysconfig: KdumpSysconfig, kernels: [String]) throws {
         let conf = facts.text(GuestPaths.kdumpConf).map { KdumpConf.parse($0) } ?? KdumpConf(directives: [])
-        let paths = KexecToolsRelease.rebuildInputCandidates(conf: conf, sysconfig: sysconfig, kernels: GuestFacts.newest(Profile.maxKernelsLimit, of: facts.kernels))
+        let paths = KexecToolsRelease.rebuildInputCandidates(conf: conf, sysconfig: sysconfig, kernels: kernels)
         for path in paths.prefix(64) where facts.files[path] == nil {
             guard var status = try? handle.lstat(path) else { continue }
             if status.isSymlink {  // `[ a -nt b ]` follows links; resolved inside the guest

@@ -217,7 +217,7 @@ struct PatchTransaction {
             let partial = partialPath(for: output)
             do {
                 try QemuImg.convert(overlay, to: partial, format: format, progress: progress.report(fraction:))
-                try HostFile.fsync(partial)
+                try RawFile(path: partial, access: .read).sync()
                 guard rename(partial, output) == 0 else { throw DiskImageError(path: output, errno: errno) }
             } catch {
                 try? FileManager.default.removeItem(atPath: partial)
@@ -230,14 +230,5 @@ struct PatchTransaction {
                 throw PatchError.stepFailed("\(output): the VHD footer is not valid after writing")
             }
         }
-    }
-}
-
-enum HostFile {
-    static func fsync(_ path: String) throws {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw DiskImageError(path: path, errno: errno) }
-        defer { close(descriptor) }
-        guard Glibc.fsync(descriptor) == 0 else { throw DiskImageError(path: path, errno: errno) }
     }
 }
