@@ -1,11 +1,16 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// The targets are the architecture (README, "Layout"):
+//   KdumpBakeCore       pure logic and host-side image files; builds without libguestfs
+//   Guestfs             a thin typed binding of libguestfs, no product policy
+//   KdumpBakeAppliance  everything that talks to the appliance: launching, reading facts, applying plans
+//   KdumpBakeCLI        the `kdumpbake` command
 let package = Package(
     name: "kdumpbake",
     products: [
-        .executable(name: "kdumpbake", targets: ["kdumpbake"]),
-        .library(name: "KdumpBake", targets: ["KdumpBake"]),
+        .executable(name: "kdumpbake", targets: ["KdumpBakeCLI"]),
+        .library(name: "KdumpBake", targets: ["KdumpBakeCore", "KdumpBakeAppliance"]),
         .library(name: "Guestfs", targets: ["Guestfs"]),
     ],
     dependencies: [
@@ -13,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
@@ -22,12 +28,19 @@ let package = Package(
             pkgConfig: "libguestfs",
             providers: [.apt(["libguestfs-dev"])]
         ),
-        // A typed, documented Swift binding of the libguestfs calls kdumpbake needs.
-        .target(name: "Guestfs", dependencies: ["CGuestfs"]),
-        // The core: pure logic (manifest, checks, plans) plus the two places that touch the appliance.
+        // A typed Swift binding of the libguestfs calls kdumpbake needs: handles, typed errors, Errno.
+        .target(name: "Guestfs", dependencies: ["CGuestfs", .product(name: "SystemPackage", package: "swift-system")]),
+        // Manifest, parsers, guest facts, checks, plans, templates, text editing, reports, image files.
+        // No libguestfs: every rule here is testable in milliseconds on any machine.
         .target(
-            name: "KdumpBake",
-            dependencies: ["Guestfs", "DefaultTemplates", "Yams", .product(name: "Mustache", package: "swift-mustache")]
+            name: "KdumpBakeCore",
+            dependencies: ["DefaultTemplates", "Yams", .product(name: "Mustache", package: "swift-mustache")]
+        ),
+        // The appliance side: launching (KVM→TCG fallback, watchdog), reading facts through the
+        // binding, applying plans, the patch transaction, audit and patch runners.
+        .target(
+            name: "KdumpBakeAppliance",
+            dependencies: ["KdumpBakeCore", "Guestfs"]
         ),
         // The built-in manifest and templates: files under Templates/, embedded into the binary.
         .target(
@@ -41,11 +54,12 @@ let package = Package(
                 .embedInCode("sysconfig-kdump.mustache"),
             ]
         ),
-        // The command-line tool: one file per subcommand, thin.
+        // The `kdumpbake` command: one file per subcommand, thin.
         .executableTarget(
-            name: "kdumpbake",
+            name: "KdumpBakeCLI",
             dependencies: [
-                "KdumpBake",
+                "KdumpBakeCore",
+                "KdumpBakeAppliance",
                 "TestImages",  // `kdumpbake demo` builds its sample image with the test image builder
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -54,13 +68,21 @@ let package = Package(
         // Builds CentOS look-alike test images from scratch with host tools (and the appliance for xfs).
         .target(name: "TestImages", path: "Tests/TestImages"),
         // Test images for scripts (swift run kdumpbake-testimage centos64 vhd) and the in-place landing alone for the kill test.
-        .executableTarget(name: "kdumpbake-testimage", dependencies: ["KdumpBake", "TestImages"], path: "Tests/TestImageTool"),
-        .testTarget(name: "GuestfsTests", dependencies: ["Guestfs", "TestImages"]),
-        .testTarget(name: "KdumpBakeTests", dependencies: ["KdumpBake", "Guestfs", "TestImages"]),
+        .executableTarget(name: "kdumpbake-testimage", dependencies: ["KdumpBakeCore", "TestImages"], path: "Tests/TestImageTool"),
+        // What several test targets share: host tools, hashes, recipes, running kdumpbake under signals.
+        .target(name: "TestSupport", dependencies: ["KdumpBakeCore", "TestImages"], path: "Tests/TestSupport"),
+        .testTarget(name: "GuestfsTests", dependencies: ["Guestfs", "KdumpBakeAppliance", "TestImages"]),
+        // Pure tests: no appliance, no libguestfs needed to build or run them.
+        .testTarget(name: "KdumpBakeCoreTests", dependencies: ["KdumpBakeCore", "TestSupport", "TestImages"]),
+        // Tests that launch the appliance, through the library or through the `kdumpbake` binary.
+        .testTarget(
+            name: "KdumpBakeApplianceTests",
+            dependencies: ["KdumpBakeAppliance", "KdumpBakeCore", "Guestfs", "TestSupport", "TestImages"]
+        ),
         // Property-based fuzzing of every parser of guest or user bytes; bounded, runs in plain `swift test`.
         .testTarget(
             name: "ParserFuzzTests",
-            dependencies: ["KdumpBake", .product(name: "PropertyBased", package: "swift-property-based")]
+            dependencies: ["KdumpBakeCore", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
     ]
 )

@@ -27,8 +27,6 @@ public final class GuestfsHandle {
     /// first. `guestfs_last_error` keeps only the last ("guestfs_launch failed."), while the
     /// cause ("qemu-system-x86_64 killed by signal 6") came earlier.
     var launchErrors: [String] = []
-    /// The token `ApplianceLauncher` put on this appliance's kernel command line, if it launched it.
-    var applianceToken: String?
     var collectingLaunchErrors = false
 
     /// Creates a handle (`guestfs_create`) and silences libguestfs's default error printing
@@ -47,8 +45,8 @@ public final class GuestfsHandle {
     }
 
     deinit {
+        // Runs `.close` event callbacks first, while `eventCallbacks` still keeps them alive.
         guestfs_close(raw)
-        if let applianceToken { RunningAppliances.unregister(applianceToken) }
     }
 
     // MARK: - Error plumbing used by every wrapper

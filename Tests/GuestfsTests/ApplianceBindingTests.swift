@@ -1,5 +1,6 @@
 import Foundation
 import Guestfs
+@testable import KdumpBakeAppliance
 import Testing
 
 /// The binding against a real appliance: one launch serves every check, because a launch costs

@@ -1,5 +1,5 @@
 import DefaultTemplates
-@testable import KdumpBake
+@testable import KdumpBakeCore
 import PropertyBased
 import Testing
 

@@ -1,5 +1,5 @@
 import DefaultTemplates
-@testable import KdumpBake
+@testable import KdumpBakeCore
 import Testing
 
 /// Every input the fuzz properties ever crashed or failed on, spelled out and replayed on each

@@ -1,4 +1,4 @@
-@testable import KdumpBake
+@testable import KdumpBakeCore
 import PropertyBased
 import Testing
 

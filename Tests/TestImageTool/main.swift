@@ -1,5 +1,5 @@
 import Foundation
-import KdumpBake
+import KdumpBakeCore
 import TestImages
 
 // Test and benchmark helper.

@@ -1,0 +1,186 @@
+import KdumpBakeCore
+import Guestfs
+
+/// How an audit runs.
+public struct AuditOptions: Sendable {
+    public var manifest: Manifest
+    /// Use this profile for every image instead of matching (needed for opt-in profiles).
+    public var profileName: String?
+    public var launchPolicy: LaunchPolicy
+
+    public init(manifest: Manifest, profileName: String? = nil, launchPolicy: LaunchPolicy = LaunchPolicy()) {
+        self.manifest = manifest
+        self.profileName = profileName
+        self.launchPolicy = launchPolicy
+    }
+}
+
+/// Audits images read-only: host-side checks first, then **one** appliance for all images
+/// (launching is the cost), then the pure checks on the facts read from each guest.
+///
+/// Every image is opened read-only with its format stated, under a shared lock; nothing is
+/// written to any image, even when the audit fails half-way.
+public enum AuditRunner {
+    /// Audits with up to `jobs` appliances at once: the images are split into `jobs` contiguous
+    /// groups, each audited in one appliance, and the reports come back in input order.
+    public static func audit(_ paths: [String], options: AuditOptions, jobs: Int, events: @escaping ProgressSink) -> [ImageReport] {
+        let groups = Self.groups(paths, count: jobs)
+        return ParallelRunner.map(groups, jobs: jobs) { group in
+            let clocks = group.map { ProgressClock(image: $0, sink: events) }
+            for clock in clocks { clock.emit(.started, group.count == 1 ? "auditing" : "auditing, \(group.count) images in one appliance") }
+            let run = ProgressClock(image: nil, sink: events)
+            let steps = Dictionary(zip(group, clocks.map(StepProgress.init)), uniquingKeysWith: { first, _ in first })
+            let reports = audit(group, options: options, steps: steps) { run.emit(.message, $0) }
+            for (clock, report) in zip(clocks, reports) {
+                let status = report.hasErrors ? "error" : report.compliant ? "compliant" : "non-compliant"
+                clock.emit(.finished, "\(status) (\(report.profile ?? "no profile"))", status: status)
+            }
+            return reports
+        }.flatMap { $0 }
+    }
+
+    /// Splits into at most `count` contiguous groups of nearly equal size.
+    static func groups(_ paths: [String], count: Int) -> [[String]] {
+        let count = max(1, min(count, paths.count))
+        let size = (paths.count + count - 1) / max(count, 1)
+        return stride(from: 0, to: paths.count, by: max(size, 1)).map { Array(paths[$0..<min($0 + size, paths.count)]) }
+    }
+
+    public static func audit(_ paths: [String], options: AuditOptions, log: @escaping (String) -> Void = { _ in }) -> [ImageReport] {
+        audit(paths, options: options, steps: [:], log: log)
+    }
+
+    /// `steps`: per image path, where its steps and progress go.
+    static func audit(_ paths: [String], options: AuditOptions, steps: [String: StepProgress], log: @escaping (String) -> Void) -> [ImageReport] {
+        var reports: [ImageReport] = []
+        var opened: [OpenedImage] = []
+        for path in paths {
+            do {
+                let lock = try ImageLock(path: path, mode: .shared)
+                if UndoJournal.exists(for: path) { throw DiskImageError(path: path, message: UndoJournal.refusal(for: path)) }
+                let format = try DiskImageFormat.detect(path: path)
+                reports.append(ImageReport(path: path, format: format.rawValue, findings: [VHDFormatCheck.run(path: path, format: format)]))
+                opened.append(OpenedImage(reportIndex: reports.count - 1, path: path, format: format, lock: lock))
+            } catch {
+                reports.append(ImageReport(path: path, findings: [Finding(check: "image.open", status: .error, message: "\(error)", path: path)]))
+            }
+        }
+        guard !opened.isEmpty else { return reports }
+        for (index, findings) in auditGuests(opened, options: options, steps: steps, log: log).sorted(by: { $0.0 < $1.0 }) {
+            reports[index].findings += findings.findings
+            reports[index].os = findings.os.map(ImageReport.OS.init)
+            reports[index].profile = findings.profile
+        }
+        return reports
+    }
+
+    struct OpenedImage {
+        let reportIndex: Int
+        let path: String
+        let format: DiskImageFormat
+        let lock: ImageLock
+    }
+
+    struct GuestAudit {
+        var os: GuestOS?
+        var profile: String?
+        var findings: [Finding]
+    }
+
+    /// One appliance for all images; separate ones when images could conflict inside it (LVM:
+    /// two images with the same volume-group name cannot both be active). An image qemu cannot
+    /// attach (an empty file, say) is reported on its own and does not spoil the others.
+    private static func auditGuests(_ images: [OpenedImage], options: AuditOptions, steps: [String: StepProgress],
+                                    log: @escaping (String) -> Void) -> [(Int, GuestAudit)] {
+        var attached: [OpenedImage] = []
+        var refused: [(Int, GuestAudit)] = []
+        let progressRoute = GuestfsProgressRoute()
+        do {
+            let handle = try ApplianceLauncher.launch(policy: options.launchPolicy, log: log) { handle in
+                try progressRoute.attach(to: handle)
+                attached = []
+                refused = []
+                for image in images {
+                    do {
+                        try handle.addDrive(image.path, DriveOptions(format: image.format.qemuName, readonly: true))
+                        attached.append(image)
+                    } catch {
+                        let reason = "\(error)".split(separator: "\n").first.map(String.init) ?? "\(error)"
+                        let finding = Finding(check: "os.supported", status: .error, message: "\(image.path): qemu cannot open it as a \(image.format.rawValue) disk image: \(reason)")
+                        refused.append((image.reportIndex, GuestAudit(findings: [finding] + GuestChecks.notRun(.skip, because: "the image could not be attached"))))
+                    }
+                }
+            }
+            defer { try? handle.shutdown() }
+            guard !attached.isEmpty else { return refused }
+            let devices = try handle.listDevices()
+            let filesystems = try RootFinder.candidateFilesystems(handle, devices: devices)
+            if attached.count > 1, filesystems.contains(where: { !$0.device.hasPrefix("/dev/sd") }) {
+                log("LVM or other volume managers found: auditing the \(attached.count) images in separate appliances so their volume groups cannot collide")
+                return refused + attached.flatMap { auditGuests([$0], options: options, steps: steps, log: log) }
+            }
+            let roots = try RootFinder.findRoots(on: handle, devices: devices, filesystems: filesystems)
+            var unidentified = UnidentifiedGuests(handle: handle)
+            return refused + attached.enumerated().map { drive, image in
+                let onDrive = roots.filter { $0.driveIndex == drive }
+                progressRoute.route(to: steps[image.path])
+                steps[image.path]?.step("reading the guest and checking")
+                return (image.reportIndex, auditGuest(onDrive, drive: drive, handle: handle, unidentified: &unidentified, options: options))
+            }
+        } catch {
+            let finding = Finding(check: "os.supported", status: .error, message: "the appliance failed: \(error)")
+            let failed = (attached.isEmpty ? images : attached).map {
+                ($0.reportIndex, GuestAudit(findings: [finding] + GuestChecks.notRun(.skip, because: "not audited: the appliance failed")))
+            }
+            return refused + failed
+        }
+    }
+
+    private static func auditGuest(_ roots: [GuestRoot], drive: Int, handle: GuestfsHandle,
+                                   unidentified: inout UnidentifiedGuests, options: AuditOptions) -> GuestAudit {
+        guard let root = roots.first else {
+            let finding = unidentified.describe(drive: drive, unmatched: options.manifest.unmatched)
+            return GuestAudit(findings: [finding] + GuestChecks.notRun(.skip, because: "no supported Linux guest"))
+        }
+        guard roots.count == 1 else {
+            let finding = Finding(check: "os.supported", status: .error,
+                                  message: "several operating systems found (\(roots.map(\.device).joined(separator: ", "))); kdumpbake handles one per image")
+            return GuestAudit(findings: [finding] + GuestChecks.notRun(.skip, because: "several operating systems"))
+        }
+        let selection = ProfileSelection.choose(for: root.os, manifest: options.manifest, profileName: options.profileName)
+        guard let profile = selection.profile else {
+            return GuestAudit(os: root.os, findings: [selection.finding] + GuestChecks.notRun(.skip, because: "no profile for this guest"))
+        }
+        do {
+            let facts = try GuestFactsReader(handle: handle).read(root)
+            return GuestAudit(os: root.os, profile: profile.name, findings: [selection.finding] + GuestChecks.run(CheckContext(facts: facts, profile: profile)))
+        } catch {
+            let finding = Finding(check: "os.supported", status: .error, message: "reading the guest failed: \(error)")
+            return GuestAudit(os: root.os, profile: profile.name, findings: [finding] + GuestChecks.notRun(.skip, because: "the guest could not be read"))
+        }
+    }
+}
+
+/// Names what is on a drive without a Linux root kdumpbake recognises, using libguestfs's full
+/// inspection — slow, so only run (once, for all drives) when such a drive exists.
+struct UnidentifiedGuests {
+    let handle: GuestfsHandle
+    private var inspected: [InspectedOS]?
+
+    init(handle: GuestfsHandle) { self.handle = handle }
+
+    mutating func describe(drive: Int, unmatched: UnmatchedPolicy) -> Finding {
+        if inspected == nil {
+            inspected = ((try? handle.inspectOS()) ?? []).compactMap { try? handle.inspect(root: $0) }
+        }
+        let devices = (try? handle.listDevices()) ?? []
+        guard let os = inspected?.first(where: { RootFinder.driveIndex(of: $0.root, devices: devices) == drive }) else {
+            // A blank or data-only disk is as unmatched as a Windows guest: the policy decides.
+            return Finding(check: "os.supported", status: unmatched == .skip ? .skip : .error, message: "no operating system found on this image")
+        }
+        let name = os.productName.isEmpty || os.productName == "unknown" ? "\(os.distro) \(os.majorVersion).\(os.minorVersion)" : os.productName
+        return Finding(check: "os.supported", status: unmatched == .skip ? .skip : .error,
+                       message: "\(os.type) guest (\(name)): no profile applies; kdumpbake configures RHEL-family Linux guests",
+                       actual: "\(os.type) \(os.distro) \(os.majorVersion).\(os.minorVersion)")
+    }
+}

@@ -1,0 +1,148 @@
+import KdumpBakeCore
+import Foundation
+import Guestfs
+
+/// Reads `GuestFacts` for one root from a launched appliance: the only place the audit touches
+/// the guest. Every read is bounded and symlinks are resolved inside the guest, because the
+/// guest is hostile input (a kdump.conf that links to /dev/zero, a 1 GB sysctl.conf).
+struct GuestFactsReader {
+    let handle: GuestfsHandle
+    /// Configuration files larger than this are reported, not read.
+    var configFileLimit: Int64 = 1 << 20
+    /// Initrds larger than this are reported, not listed.
+    var initrdLimit: Int64 = 512 << 20
+    /// rpm databases larger than this are not read (a real one is 20–150 MB).
+    var rpmDatabaseLimit: Int64 = 512 << 20
+
+    /// Mounts the root read-only, reads everything the checks need, unmounts.
+    func read(_ root: GuestRoot) throws -> GuestFacts {
+        try root.mount(on: handle, writable: false)
+        defer { try? handle.unmountAll() }
+        var facts = GuestFacts(os: root.os)
+
+        var paths = GuestPaths.fixedFiles
+        for pattern in GuestPaths.globbedFiles { paths += try handle.glob(pattern) }
+        for directory in GuestPaths.sysctlDirectories where try handle.isDirectory(directory) {
+            paths += try handle.list(directory).filter { $0.hasSuffix(".conf") }.sorted().map { "\(directory)/\($0)" }
+        }
+        for path in paths { facts.files[path] = try file(path) }
+
+        facts.kernels = try installedKernels()
+        let sysconfig = KdumpSysconfig(facts: facts)
+        // Initrds (downloaded and decompressed) only for the kernels a profile may cover.
+        let coverable = GuestFacts.newest(Profile.maxKernelsLimit, of: facts.kernels)
+        for kernel in coverable {
+            for family in [KdumpFamily.el6, .el7] {
+                let release = KexecToolsRelease.resolve(family: family, distroVersion: root.os.version, package: nil)
+                let path = release.initrdPath(kernel: kernel, sysconfig: sysconfig)
+                if let initrd = try kdumpInitrd(path) { facts.kdumpInitrds[path] = initrd }
+            }
+        }
+        try readRebuildInputTimes(&facts, sysconfig: sysconfig, kernels: coverable)
+        facts.kexecToolsPackage = try kexecToolsPackage()
+        facts.mkdumprdPath = try GuestPaths.mkdumprdCandidates.first { try handle.isFile($0, followSymlinks: true) }
+        for pattern in GuestPaths.serviceLinkGlobs {
+            facts.serviceLinks += try handle.glob(pattern)
+        }
+        return facts
+    }
+
+    /// One file, classified without trusting it: resolved inside the guest, size checked before
+    /// reading, devices and directories not read.
+    func file(_ path: String) throws -> GuestFile {
+        guard let status = try? handle.lstat(path) else { return GuestFile(path: path, state: .missing) }
+        var resolved: String?
+        var target = status
+        if status.isSymlink {
+            guard let real = try? handle.realpath(path) else {
+                return GuestFile(path: path, state: .missing)  // dangling or looping link
+            }
+            resolved = real
+            if real == "/dev/null" { return GuestFile(path: path, resolvedPath: real, state: .masked) }
+            guard let realStatus = try? handle.lstat(real) else { return GuestFile(path: path, resolvedPath: real, state: .missing) }
+            target = realStatus
+        }
+        guard target.isRegularFile else { return GuestFile(path: path, resolvedPath: resolved, state: .notRegular, mtime: target.mtimeSeconds) }
+        guard target.size <= configFileLimit else {
+            return GuestFile(path: path, resolvedPath: resolved, state: .tooLarge(size: target.size), mtime: target.mtimeSeconds)
+        }
+        let bytes = try handle.pread(resolved ?? path, count: Int(target.size))
+        return GuestFile(path: path, resolvedPath: resolved, state: .read(bytes: bytes), mtime: target.mtimeSeconds)
+    }
+
+    /// The ages of the files whose being newer than a kdump initrd makes the service rebuild it
+    /// (`KexecToolsRelease.rebuildInputs`): kernel images, /etc/fstab, and the hooks, binaries and
+    /// core collector kdump.conf names. Guest-named paths are only stat'ed, at most 64 of them.
+    private func readRebuildInputTimes(_ facts: inout GuestFacts, sysconfig: KdumpSysconfig, kernels: [String]) throws {
+        let conf = facts.text(GuestPaths.kdumpConf).map { KdumpConf.parse($0) } ?? KdumpConf(directives: [])
+        let paths = KexecToolsRelease.rebuildInputCandidates(conf: conf, sysconfig: sysconfig, kernels: kernels)
+        for path in paths.prefix(64) where facts.files[path] == nil {
+            guard var status = try? handle.lstat(path) else { continue }
+            if status.isSymlink {  // `[ a -nt b ]` follows links; resolved inside the guest
+                guard let real = try? handle.realpath(path), let target = try? handle.lstat(real) else { continue }
+                status = target
+            }
+            facts.mtimes[path] = status.mtimeSeconds
+        }
+    }
+
+    /// The installed kexec-tools version from the guest's rpm database (Berkeley DB `Packages`
+    /// on el6–el8, `rpmdb.sqlite` from el9), scanned on the host for the package's header
+    /// (`RpmHeaderScan`); nil when there is no readable database or no kexec-tools record.
+    private func kexecToolsPackage() throws -> KexecToolsVersion? {
+        for path in GuestPaths.rpmDatabases {
+            guard let status = try? handle.lstat(path), status.isRegularFile, status.size <= rpmDatabaseLimit else { continue }
+            let bytes = try hostBytes(of: path)
+            if let newest = RpmHeaderScan.versions(of: "kexec-tools", in: bytes).max() { return newest }
+        }
+        return nil
+    }
+
+    /// Kernels with both a /boot/vmlinuz-KVER and a /lib/modules/KVER directory.
+    func installedKernels() throws -> [String] {
+        guard try handle.isDirectory("/boot") else { return [] }
+        return try handle.list("/boot")
+            .filter { $0.hasPrefix("vmlinuz-") }
+            .map { String($0.dropFirst("vmlinuz-".count)) }
+            .filter { !$0.isEmpty }
+            .filter { try handle.isDirectory("/lib/modules/\($0)", followSymlinks: true) }
+            .sorted()
+    }
+
+    /// A kdump initrd and its module list; nil when the file does not exist.
+    func kdumpInitrd(_ path: String) throws -> KdumpInitrd? {
+        guard let status = try? handle.lstat(path) else { return nil }
+        var initrd = KdumpInitrd(path: path, exists: true, mtime: status.mtimeSeconds)
+        guard status.isRegularFile else {
+            initrd.modules = .failure(InitrdReadFailure("not a regular file"))
+            return initrd
+        }
+        guard status.size <= initrdLimit else {
+            initrd.modules = .failure(InitrdReadFailure("\(status.size) bytes, larger than the \(initrdLimit >> 20) MiB kdumpbake reads"))
+            return initrd
+        }
+        switch Result(catching: { try listing(path) }) {
+        case .success(let listing):
+            initrd.modules = .success(listing.modules)
+            initrd.files = listing.contents
+        case .failure(let error):
+            initrd.modules = .failure(InitrdReadFailure("\(error)"))
+        }
+        return initrd
+    }
+
+    /// Copies the initrd to a private host temp file (never mounted, never executed) and reads
+    /// its cpio archives in Swift: libguestfs's own initrd_list knows gzip and one archive only.
+    private func listing(_ path: String) throws -> InitrdListing {
+        try InitrdReader.fileList(try hostBytes(of: path))
+    }
+
+    /// A whole guest file's bytes, through a private host temporary file (removed on return):
+    /// `download` is libguestfs's fast path for large files. Callers bound the size first.
+    private func hostBytes(of path: String) throws -> [UInt8] {
+        let directory = try HostTemporaryDirectory(prefix: "kdumpbake-download")
+        let hostCopy = directory.path + "/file"
+        try handle.download(path, toHostFile: hostCopy)
+        return try [UInt8](Data(contentsOf: URL(fileURLWithPath: hostCopy)))
+    }
+}

@@ -1,0 +1,112 @@
+import Guestfs
+import KdumpBakeCore
+import Foundation
+import Synchronization
+
+/// Launches the libguestfs appliance with a bounded wait and the KVM→TCG fallback.
+///
+/// `guestfs_launch` blocks and has no timeout of its own short of many minutes, so each attempt
+/// runs under a watchdog: the attempt tags its qemu with a unique token on the appliance kernel
+/// command line, and if the launch outlives its bound the watchdog kills exactly that qemu
+/// (found by the token in /proc), which makes `launch` return with an error. Never hangs forever.
+public enum ApplianceLauncher {
+    /// Set once a KVM launch has failed in this process, so later launches go straight to TCG
+    /// instead of paying for the failed attempt again.
+    private static let kvmKnownBroken = Mutex(false)
+
+    /// Creates a handle, lets `configure` add drives and settings, and launches it according to
+    /// `policy`. `configure` runs again on a fresh handle for the TCG retry, because a handle
+    /// whose launch failed cannot be launched again. `log` receives one line when falling back.
+    public static func launch(
+        policy: LaunchPolicy,
+        log: @escaping (String) -> Void = { _ in },
+        configure: (GuestfsHandle) throws -> Void
+    ) throws -> GuestfsHandle {
+        let configure: (GuestfsHandle) throws -> Void = { handle in
+            if policy.verbose {
+                try handle.setVerbose(true)
+                try handle.onEvents([.appliance, .library, .warning]) { event in
+                    for line in event.message.split(whereSeparator: \.isNewline) where !line.isEmpty { log("libguestfs: \(line)") }
+                }
+            }
+            try configure(handle)
+        }
+        switch policy.accelerator {
+        case .forceTCG:
+            return try attempt(settings: ["force_tcg"], timeout: policy.tcgTimeout, policy: policy, log: log, configure: configure)
+        case .explicit(let settings):
+            return try attempt(settings: settings, timeout: policy.tcgTimeout, policy: policy, log: log, configure: configure)
+        case .automatic:
+            let skipKVM = kvmKnownBroken.withLock { $0 } || !kvmDeviceUsable()
+            if skipKVM {
+                return try attempt(settings: ["force_tcg"], timeout: policy.tcgTimeout, policy: policy, log: log, configure: configure)
+            }
+            do {
+                return try attempt(settings: [], timeout: policy.kvmTimeout, policy: policy, log: log, configure: configure)
+            } catch let error as GuestfsError where error.operation == "launch" && !RunningAppliances.isStopping {
+                kvmKnownBroken.withLock { $0 = true }
+                log("KVM launch failed (\(firstLine(of: error.message))); retrying with TCG software emulation, which is slower. Use --tcg or LIBGUESTFS_BACKEND_SETTINGS=force_tcg to skip the KVM attempt.")
+                return try attempt(settings: ["force_tcg"], timeout: policy.tcgTimeout, policy: policy, log: log, configure: configure)
+            }
+        }
+    }
+
+    /// One launch attempt on a fresh handle, killed if it outlives `timeout`.
+    private static func attempt(
+        settings: [String], timeout: Duration, policy: LaunchPolicy, log: (String) -> Void,
+        configure: (GuestfsHandle) throws -> Void
+    ) throws -> GuestfsHandle {
+        if RunningAppliances.isStopping {
+            throw GuestfsError(operation: "launch", message: "launch: not started, the run is being stopped")
+        }
+        let handle = try GuestfsHandle()
+        try handle.setBackendSettings(settings)
+        try configure(handle)
+        if settings.contains("force_tcg"), let mebibytes = policy.tcgCodeCacheMiB {
+            try boundTranslationCache(of: handle, mebibytes: mebibytes, log: log)
+        }
+        let token = "kdumpbake.launch=\(UUID().uuidString.lowercased())"
+        try handle.setAppend([handle.append, token].compactMap { $0 }.joined(separator: " "))
+        RunningAppliances.register(token)
+        // Unregistered when the handle closes, however the caller drops it.
+        try handle.onEvents(.close) { _ in RunningAppliances.unregister(token) }
+
+        let watchdog = HypervisorWatchdog(commandLineToken: token, after: timeout)
+        do {
+            try handle.launch()
+            watchdog.cancel()
+            return handle
+        } catch let error as GuestfsError {
+            if watchdog.cancel() == .fired {
+                throw GuestfsError(operation: "launch", message: "launch: the appliance did not start within \(timeout.seconds) s and was stopped (\(firstLine(of: error.message)))")
+            }
+            if ApplianceBuildFailure.isSuperminFailure(error) { throw ApplianceBuildFailure.explain(error, settings: settings) }
+            throw error
+        }
+    }
+
+    /// Runs the TCG appliance through `TCGCodeCache`'s wrapper. If the wrapper cannot be written
+    /// (say, an unwritable cache directory) the launch goes ahead with qemu's default cache, and says so.
+    private static func boundTranslationCache(of handle: GuestfsHandle, mebibytes: Int, log: (String) -> Void) throws {
+        let qemu = try handle.hypervisor
+        do {
+            try handle.setHypervisor(try TCGCodeCache.hypervisor(wrapping: qemu, mebibytes: mebibytes, cacheDirectory: try handle.cacheDirectory))
+        } catch let error as GuestfsError {
+            log("cannot bound qemu's TCG translation cache (\(error.message)); the appliance may use up to 1 GiB more memory")
+        }
+    }
+
+    /// libguestfs only tries KVM when it can open /dev/kvm; otherwise it uses TCG by itself.
+    private static func kvmDeviceUsable() -> Bool {
+        access("/dev/kvm", R_OK | W_OK) == 0
+    }
+
+    private static func firstLine(of message: String) -> String {
+        String(message.split(separator: "\n", omittingEmptySubsequences: true).first ?? "")
+    }
+}
+
+extension Duration {
+    /// Whole seconds, for messages.
+    var seconds: Int64 { components.seconds }
+}

@@ -1,0 +1,116 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import KdumpBakeCore
+import KdumpBakeAppliance
+import TestImages
+import TestSupport
+import Testing
+
+/// `kdumpbake audit` as users and pipelines run it: exit codes, formats, error lines.
+@Suite struct AuditCommandTests {
+    @Test func compliantImagesExitZeroWithDocumentedJSON() throws {
+        let images = try [TestImageBuilder.image(CompliantRecipes.centos64, format: .raw),
+                          TestImageBuilder.image(CompliantRecipes.centos79, format: .vhd)]
+        let run = try CLIRun.run(["audit", "--format", "json"] + images.map(\.path))
+        #expect(run.status == 0, "\(run.stderr)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        #expect(document["tool"] as? String == "kdumpbake")
+        #expect(document["version"] as? String == KdumpBakeVersion.current)
+        let summary = try #require(document["summary"] as? [String: Int])
+        #expect(summary == ["images": 2, "compliant": 2, "non_compliant": 0, "errors": 0])
+        let entries = try #require(document["images"] as? [[String: Any]])
+        #expect(entries.map { $0["path"] as? String } == images.map(\.path))
+        #expect(entries.map { $0["format"] as? String } == ["raw", "vhd"])
+        for entry in entries {
+            #expect(entry["compliant"] as? Bool == true)
+            let os = try #require(entry["os"] as? [String: String])
+            #expect(os["distro"] == "centos")
+            let findings = try #require(entry["findings"] as? [[String: Any]])
+            #expect(findings.map { $0["check"] as? String } == GuestChecks.ids)
+            #expect(findings.allSatisfy { ["pass", "warn", "skip"].contains($0["status"] as? String) })
+        }
+    }
+
+    @Test func unreadableImageExitsTwoButOthersAreStillReported() throws {
+        let stock = try TestImageBuilder.image(.centos64, format: .vhd)
+        let missing = "/nonexistent/golden-\(UUID().uuidString).vhd"
+        let directory = try HostDirectory()
+        let report = directory.path + "/audit.xml"
+        let before = try FileFingerprint(stock.path)
+        let run = try CLIRun.run(["audit", "--format", "junit", "--output", report, stock.path, missing])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("\(missing): No such file or directory"))
+        #expect(try FileFingerprint(stock.path) == before)
+        let xml = try String(contentsOfFile: report, encoding: .utf8)
+        let parsed = try JUnitSummary(xml)
+        #expect(parsed.suites == 2)
+        #expect(parsed.testcases == GuestChecks.ids.count + 1)
+        #expect(parsed.failures == 2)  // sysctl.kernel_panic and kdump.config of the stock image
+        #expect(parsed.errors == 1)    // image.open of the missing one
+    }
+
+    @Test func inputErrorsExitTwoWithOneLineAndLaunchNothing() throws {
+        let directory = try HostDirectory()
+        let manifest = directory.path + "/manifest.yaml"
+        try "version: 1\nprofiles:\n  - name: p\n    family: el6\n    match: {distro: centos, versions: \"6.x\"}\n"
+            .write(toFile: manifest, atomically: true, encoding: .utf8)
+        let bad = try CLIRun.run(["audit", "--manifest", manifest, "/dev/null"])
+        #expect(bad.status == 2)
+        #expect(bad.stderr == "kdumpbake: \(manifest):5: profiles[0].match.versions: \"6.x\" is not a version range (examples: \">=6.3, <7\", \"7\", \"8.4\")\n")
+
+        let noImages = try CLIRun.run(["audit"])
+        #expect(noImages.status == 2)
+        #expect(noImages.stderr.contains("no images given"))
+
+        let usage = try CLIRun.run(["audit", "--format", "yaml", "x.vhd"])
+        #expect(usage.status == 2)
+        #expect(usage.stderr.contains("yaml"))
+
+        let directoryImage = try CLIRun.run(["audit", "--format", "json", directory.path])
+        #expect(directoryImage.status == 2)
+        #expect(directoryImage.stderr.contains("\(directory.path): is a directory, not a disk image"))
+    }
+
+    @Test func manifestImagesAreRelativeToTheManifest() throws {
+        let directory = try HostDirectory()
+        try FileManager.default.createDirectory(atPath: directory.path + "/golden", withIntermediateDirectories: true)
+        try "version: 1\nimages: [\"golden/*.vhd\"]\nprofiles:\n  - {name: p, family: el6, match: {distro: centos, versions: \"6\"}}\n"
+            .write(toFile: directory.path + "/manifest.yaml", atomically: true, encoding: .utf8)
+        let run = try CLIRun.run(["audit", "--manifest", directory.path + "/manifest.yaml"])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("\"golden/*.vhd\" matches no file"))
+    }
+}
+
+
+
+/// An audit killed half-way (SIGKILL: no cleanup code runs) still leaves every byte as it was,
+/// and libguestfs's recovery process takes its qemu down with it.
+@Suite struct AuditInterruptionTests {
+    @Test func killedAuditLeavesImagesByteIdentical() throws {
+        let images = try [TestImageBuilder.image(.centos64, format: .vhd), TestImageBuilder.image(.centos79, format: .raw)]
+        let before = try images.map { try FileFingerprint($0.path) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CLIRun.binary)
+        process.arguments = ["audit", "--tcg"] + images.map(\.path)
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        Thread.sleep(forTimeInterval: 12)  // inside the launch or the reads
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal)
+        #expect(try images.map { try FileFingerprint($0.path) } == before)
+        // No qemu keeps an image open after its kdumpbake died.
+        var lingering: [String] = []
+        for _ in 0..<50 {
+            lingering = qemuCommandLines().filter { line in images.contains { line.contains($0.path) } }
+            if lingering.isEmpty { break }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        #expect(lingering.isEmpty)
+    }
+}
+

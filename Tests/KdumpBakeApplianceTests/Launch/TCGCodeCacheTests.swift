@@ -1,0 +1,67 @@
+import Foundation
+import Guestfs
+@testable import KdumpBakeAppliance
+import Testing
+
+/// The qemu wrapper that bounds the TCG translation cache, run against a stand-in "qemu" that
+/// prints its arguments one per line: no appliance needed.
+@Suite struct TCGCodeCacheTests {
+    private func standInQemu() throws -> String {
+        let path = NSTemporaryDirectory() + "kdumpbake-test-qemu-\(UUID().uuidString)"
+        try "#!/bin/sh\nfor a; do printf '%s\\n' \"$a\"; done\n".write(toFile: path, atomically: true, encoding: .utf8)
+        chmod(path, 0o755)
+        return path
+    }
+
+    private func run(_ executable: String, _ arguments: [String]) throws -> [String] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        return String(decoding: output, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
+    }
+
+    @Test func rewritesOnlyTheTCGAcceleratorAndKeepsEveryOtherArgument() throws {
+        let qemu = try standInQemu()
+        defer { unlink(qemu) }
+        let wrapper = try TCGCodeCache.hypervisor(wrapping: qemu, mebibytes: 96, cacheDirectory: NSTemporaryDirectory())
+        defer { unlink(wrapper) }
+        let output = try run(wrapper, [
+            "-m", "1280", "-machine", "accel=tcg", "-append", "a b;$(touch /tmp/x) 'q'", "",
+            "-machine", "pc,accel=tcg", "-machine", "accel=kvm:tcg", "-machine",
+        ])
+        #expect(output == [
+            "-m", "1280", "-accel", "tcg,tb-size=96", "-append", "a b;$(touch /tmp/x) 'q'", "",
+            "-machine", "pc", "-accel", "tcg,tb-size=96", "-machine", "accel=kvm:tcg", "-machine",
+        ])
+    }
+
+    @Test func wrapperIsReusedAndCarriesTheWrappedQemusMtime() throws {
+        let qemu = try standInQemu()
+        defer { unlink(qemu) }
+        var old = [timespec(tv_sec: 1_000_000_000, tv_nsec: 0), timespec(tv_sec: 1_000_000_000, tv_nsec: 0)]
+        #expect(utimensat(AT_FDCWD, qemu, &old, 0) == 0)
+        let first = try TCGCodeCache.hypervisor(wrapping: qemu, mebibytes: 64, cacheDirectory: NSTemporaryDirectory())
+        let second = try TCGCodeCache.hypervisor(wrapping: qemu, mebibytes: 64, cacheDirectory: NSTemporaryDirectory())
+        #expect(first == second)
+        var status = stat()
+        #expect(stat(first, &status) == 0)
+        #expect(status.st_mtim.tv_sec == 1_000_000_000)  // libguestfs keys its qemu cache by size + mtime
+        #expect(status.st_mode & 0o077 == 0)
+        #expect(try TCGCodeCache.hypervisor(wrapping: qemu, mebibytes: 32, cacheDirectory: NSTemporaryDirectory()) != first)
+        unlink(first)
+        unlink(try TCGCodeCache.hypervisor(wrapping: qemu, mebibytes: 32, cacheDirectory: NSTemporaryDirectory()))
+    }
+
+    @Test func environmentTunesOrDisablesTheBound() {
+        #expect(LaunchPolicy.fromEnvironment([:]).tcgCodeCacheMiB == TCGCodeCache.defaultMiB)
+        #expect(LaunchPolicy.fromEnvironment(["KDUMPBAKE_TCG_CACHE_MIB": "256"]).tcgCodeCacheMiB == 256)
+        #expect(LaunchPolicy.fromEnvironment(["KDUMPBAKE_TCG_CACHE_MIB": "0"]).tcgCodeCacheMiB == nil)
+        #expect(LaunchPolicy.fromEnvironment(["KDUMPBAKE_TCG_CACHE_MIB": "lots"]).tcgCodeCacheMiB == TCGCodeCache.defaultMiB)
+    }
+}

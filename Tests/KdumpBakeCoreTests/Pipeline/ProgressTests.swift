@@ -1,0 +1,54 @@
+import Foundation
+@testable import KdumpBakeCore
+import Synchronization
+import Testing
+
+/// Progress reporting without an appliance: qemu-img's progress output, the step tracker, and
+/// the JSON shape pipeline UIs read.
+@Suite struct ProgressTests {
+    @Test func qemuImgProgressLinesParse() {
+        #expect(QemuImg.progressFraction("    (0.00/100%)") == 0)
+        #expect(QemuImg.progressFraction("    (42.50/100%)") == 0.425)
+        #expect(QemuImg.progressFraction("(100.00/100%)") == 1)
+        #expect(QemuImg.progressFraction("") == nil)
+        #expect(QemuImg.progressFraction("(250.00/100%)") == nil)
+        #expect(QemuImg.progressFraction("qemu-img: Could not open 'x'") == nil)
+    }
+
+    @Test func progressIsReadAcrossCarriageReturnsAndSplitChunks() throws {
+        let pipe = Pipe()
+        let fractions = Mutex<[Double]>([])
+        let reader = Thread { QemuImg.readProgress(from: pipe.fileHandleForReading) { f in fractions.withLock { $0.append(f) } } }
+        reader.start()
+        for chunk in ["    (0.00/100%)\r    (33.", "33/100%)\r    (100.00/100%)\n", "    (99.0"] {
+            pipe.fileHandleForWriting.write(Data(chunk.utf8))
+        }
+        try pipe.fileHandleForWriting.close()
+        while fractions.withLock({ $0.count }) < 2 || reader.isExecuting { usleep(10_000) }
+        #expect(fractions.withLock { $0 } == [0, 0.3333, 1])  // the torn last line is not a value
+    }
+
+    @Test func progressIsReportedAgainstTheCurrentStepOncePerPercent() {
+        let events = Mutex<[ProgressEvent]>([])
+        let progress = StepProgress(ProgressClock(image: "a.vhd") { event in events.withLock { $0.append(event) } })
+        progress.step("committing into the image")
+        for position in stride(from: UInt64(0), through: 1000, by: 1) { progress.report(position: position, total: 1000) }
+        progress.report(position: 5, total: 0)  // no total: nothing to say
+        progress.step("verifying")
+        progress.report(fraction: 0.5)
+        let seen = events.withLock { $0 }
+        let committing = seen.filter { $0.kind == .progress && $0.step == "committing into the image" }
+        #expect(committing.count == 101)
+        #expect(committing.first?.progress == 0 && committing.last?.progress == 1)
+        #expect(seen.last == ProgressEvent(image: "a.vhd", kind: .progress, step: "verifying", elapsed: seen.last!.elapsed, progress: 0.5))
+    }
+
+    @Test func progressEventsEncodeTheFractionAndOmitItOtherwise() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let step = String(decoding: try encoder.encode(ProgressEvent(image: "a", kind: .step, step: "verifying", elapsed: 1.23)), as: UTF8.self)
+        #expect(step == #"{"elapsed":1.2,"image":"a","kind":"step","step":"verifying"}"#)
+        let progress = String(decoding: try encoder.encode(ProgressEvent(image: "a", kind: .progress, step: "s", elapsed: 2, progress: 0.12345)), as: UTF8.self)
+        #expect(progress == #"{"elapsed":2,"image":"a","kind":"progress","progress":0.123,"step":"s"}"#)
+    }
+}

@@ -1,5 +1,0 @@
-import Testing
-
-/// Namespace for the parser tests, so `swift test --filter Parsers` selects exactly them
-/// (the filter matches test identifiers, `KdumpBakeTests.Parsers/…`).
-@Suite("Parsers") enum Parsers {}

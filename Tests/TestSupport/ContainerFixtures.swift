@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+
+/// Images that name other host files, and containers kdumpbake does not support, made with the
+/// host's qemu-img, except the differencing VHD, which qemu-img cannot create: that one is a
+/// dynamic VHD from qemu-img turned into a differencing disk byte by byte (see `differencingVHD`).
+public enum ContainerFixtures {
+    public static func qemuImg(_ arguments: [String]) throws {
+        let result = try HostTool.run(["qemu-img"] + arguments)
+        guard result.status == 0 else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "qemu-img \(arguments) exited \(result.status)"])
+        }
+    }
+
+    /// A differencing VHD at `path`: a 4 MiB dynamic VHD from qemu-img whose footer (and the
+    /// footer's copy at offset 0) says disk type 4, with a parent locator of platform `code`
+    /// (W2ku and W2ru: UTF-16LE; others: UTF-8) whose data sits in a sector inserted before the
+    /// footer (or at `locatorOffset`), and the parent's Unicode name (UTF-16BE); both checksums fixed.
+    public static func differencingVHD(_ path: String, locator: (code: String, path: String)?, unicodeName: String?,
+                                locatorOffset: UInt64? = nil) throws {
+        let dynamic = path + ".dynamic"
+        try qemuImg(["create", "-q", "-f", "vpc", "-o", "subformat=dynamic", dynamic, "4M"])
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dynamic)))
+        try FileManager.default.removeItem(atPath: dynamic)
+        let dataEnd = bytes.count - 512
+        var footer = Array(bytes[dataEnd...])
+        let headerOffset = Int(footer[16..<24].reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
+        var header = Array(bytes[headerOffset..<headerOffset + 1024])
+        #expect(header.starts(with: Array("cxsparse".utf8)))
+
+        put(UInt32(4), into: &footer, at: 60)
+        put(checksum(footer, excluding: 64..<68), into: &footer, at: 64)
+        var locatorSector = [UInt8](repeating: 0, count: 512)
+        if let unicodeName {
+            let units = Array(unicodeName.utf16.prefix(256))
+            for (index, unit) in units.enumerated() { put(unit, into: &header, at: 64 + index * 2) }
+        }
+        if let locator {
+            let data: [UInt8] = locator.code.hasPrefix("W2")
+                ? locator.path.utf16.flatMap { [UInt8(truncatingIfNeeded: $0), UInt8($0 >> 8)] }
+                : Array(locator.path.utf8)
+            locatorSector.replaceSubrange(0..<data.count, with: data)
+            header.replaceSubrange(576..<580, with: Array(locator.code.utf8))
+            put(UInt32(512), into: &header, at: 580)
+            put(UInt32(data.count), into: &header, at: 584)
+            put(locatorOffset ?? UInt64(dataEnd), into: &header, at: 592)
+        }
+        put(checksum(header, excluding: 36..<40), into: &header, at: 36)
+        bytes.replaceSubrange(headerOffset..<headerOffset + 1024, with: header)
+        bytes.replaceSubrange(0..<512, with: footer)
+        bytes = Array(bytes[..<dataEnd]) + locatorSector + footer
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+    }
+
+    public static func put<T: FixedWidthInteger>(_ value: T, into bytes: inout [UInt8], at offset: Int) {
+        withUnsafeBytes(of: value.bigEndian) { bytes.replaceSubrange(offset..<offset + $0.count, with: $0) }
+    }
+
+    public static func checksum(_ bytes: [UInt8], excluding field: Range<Int>) -> UInt32 {
+        ~bytes.indices.filter { !field.contains($0) }.reduce(UInt32(0)) { $0 &+ UInt32(bytes[$1]) }
+    }
+}
+
+/// Writes `value` big-endian at `offset`.
+public func put<T: FixedWidthInteger>(_ value: T, _ bytes: inout [UInt8], _ offset: Int) {
+    ContainerFixtures.put(value, into: &bytes, at: offset)
+}
