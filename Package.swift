@@ -71,7 +71,10 @@ let package = Package(
         .executableTarget(name: "kdumpbake-testimage", dependencies: ["KdumpBakeCore", "TestImages"], path: "Tests/TestImageTool"),
         // What several test targets share: host tools, hashes, recipes, running kdumpbake under signals.
         .target(name: "TestSupport", dependencies: ["KdumpBakeCore", "TestImages"], path: "Tests/TestSupport"),
-        .testTarget(name: "GuestfsTests", dependencies: ["Guestfs", "KdumpBakeAppliance", "TestImages"]),
+        .testTarget(
+            name: "GuestfsTests",
+            dependencies: ["Guestfs", "KdumpBakeAppliance", "TestImages", .product(name: "SystemPackage", package: "swift-system")]
+        ),
         // Pure tests: no appliance, no libguestfs needed to build or run them.
         .testTarget(name: "KdumpBakeCoreTests", dependencies: ["KdumpBakeCore", "TestSupport", "TestImages"]),
         // Tests that launch the appliance, through the library or through the `kdumpbake` binary.

@@ -1,4 +1,5 @@
 import CGuestfs
+import SystemPackage
 
 /// One libguestfs handle (`guestfs_h *`): the appliance, its drives and everything done through it.
 ///
@@ -36,7 +37,7 @@ public final class GuestfsHandle {
     /// tool does; settings made through this type's methods override them.
     public init() throws {
         guard let handle = guestfs_create() else {
-            throw GuestfsError(operation: "create", message: "could not create a libguestfs handle")
+            throw GuestfsError(call: .create, message: "could not create a libguestfs handle")
         }
         raw = handle
         // Our own handler instead of NULL: it prints nothing either, but lets `launch` keep the
@@ -52,32 +53,33 @@ public final class GuestfsHandle {
     // MARK: - Error plumbing used by every wrapper
 
     /// The error libguestfs recorded for the last failed call on this handle.
-    func lastError(_ operation: String) -> GuestfsError {
+    func lastError(_ operation: GuestfsError.Call) -> GuestfsError {
         let message = guestfs_last_error(raw).map { String(cString: $0) } ?? "unknown error"
-        return GuestfsError(operation: operation, message: message, errno: guestfs_last_errno(raw))
+        let number = guestfs_last_errno(raw)
+        return GuestfsError(call: operation, message: message, errno: number == 0 ? nil : Errno(rawValue: number))
     }
 
     /// Checks a C call returning `-1` on error and anything else on success.
     @discardableResult
-    func check(_ operation: String, _ result: Int32) throws -> Int32 {
+    func check(_ operation: GuestfsError.Call, _ result: Int32) throws -> Int32 {
         if result == -1 { throw lastError(operation) }
         return result
     }
 
     /// Checks a C call returning a boolean as `1`/`0`, `-1` on error.
-    func checkBool(_ operation: String, _ result: Int32) throws -> Bool {
+    func checkBool(_ operation: GuestfsError.Call, _ result: Int32) throws -> Bool {
         try check(operation, result) != 0
     }
 
     /// Checks and takes ownership of a returned string (NULL on error).
-    func checkString(_ operation: String, _ result: UnsafeMutablePointer<CChar>?) throws -> String {
+    func checkString(_ operation: GuestfsError.Call, _ result: UnsafeMutablePointer<CChar>?) throws -> String {
         guard let result else { throw lastError(operation) }
         return takeString(result)
     }
 
     /// Checks and takes ownership of a returned string list (NULL on error).
     func checkList(
-        _ operation: String, _ result: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+        _ operation: GuestfsError.Call, _ result: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
     ) throws -> [String] {
         guard let result else { throw lastError(operation) }
         return takeStringList(result)
@@ -85,7 +87,7 @@ public final class GuestfsHandle {
 
     /// Checks and takes ownership of a returned buffer with its length (NULL on error).
     func checkBytes(
-        _ operation: String, _ call: (UnsafeMutablePointer<Int>) -> UnsafeMutablePointer<CChar>?
+        _ operation: GuestfsError.Call, _ call: (UnsafeMutablePointer<Int>) -> UnsafeMutablePointer<CChar>?
     ) throws -> [UInt8] {
         var size = 0
         guard let result = call(&size) else { throw lastError(operation) }

@@ -1,4 +1,5 @@
 import CGuestfs
+import SystemPackage
 
 /// File metadata without following symlinks (from `struct guestfs_statns`).
 public struct FileStatus: Sendable, Equatable {
@@ -59,7 +60,7 @@ extension GuestfsHandle {
     public func extendedAttribute(_ name: String, of path: String) throws -> [UInt8]? {
         do {
             return try checkBytes("lgetxattr") { guestfs_lgetxattr(raw, path, name, $0) }
-        } catch let error as GuestfsError where error.errno == ENODATA_ {
+        } catch let error as GuestfsError where error.errno == .noData {
             return nil
         }
     }
@@ -89,6 +90,3 @@ extension GuestfsHandle {
         try check("utimens", guestfs_utimens(raw, path, mtimeSeconds, mtimeNanoseconds, mtimeSeconds, mtimeNanoseconds))
     }
 }
-
-/// Linux ENODATA ("no such attribute"); spelled out so the binding does not depend on Glibc's name.
-let ENODATA_: Int32 = 61

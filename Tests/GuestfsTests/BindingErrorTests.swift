@@ -1,5 +1,6 @@
 import Foundation
 import Guestfs
+import SystemPackage
 import Testing
 
 /// Binding behaviour that needs a handle but no appliance launch.
@@ -10,15 +11,15 @@ import Testing
         let error = #expect(throws: GuestfsError.self) {
             try handle.addDrive(path, DriveOptions(format: "vpc", readonly: true))
         }
-        #expect(error?.operation == "add_drive_opts")
+        #expect(error?.call == "add_drive_opts")
         #expect(error?.message.contains(path) == true)
-        #expect(error?.errno == ENOENT)
+        #expect(error?.errno == .noSuchFileOrDirectory)
     }
 
     @Test func callsThatNeedTheApplianceFailCleanlyBeforeLaunch() throws {
         let handle = try GuestfsHandle()
         let error = #expect(throws: GuestfsError.self) { try handle.inspectOS() }
-        #expect(error?.operation == "inspect_os")
+        #expect(error?.call == "inspect_os")
         #expect(error?.message.isEmpty == false)
     }
 

@@ -56,7 +56,7 @@ import Testing
         #expect(try handle.initrdList("/boot/initramfs-\(kernel).img").isEmpty == false)
         // A failing guest command throws with its stderr.
         let failure = #expect(throws: GuestfsError.self) { try handle.command(["/sbin/mkdumprd", "-f", initrd]) }
-        #expect(failure?.operation == "command")
+        #expect(failure?.call == .command)
         try handle.write("/etc/kdumpbake-write-test", text: "written\n")
         try handle.unmountAll()
         try handle.shutdown()

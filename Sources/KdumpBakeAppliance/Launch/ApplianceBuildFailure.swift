@@ -7,17 +7,15 @@ import Guestfs
 /// images) or `/boot/vmlinuz-*` is not readable (Ubuntu) — launch reports only the exit status,
 /// because supermin's messages are debug output. So on that error the build is tried once more
 /// with verbose messages captured (it fails again within a second) to quote supermin's own
-/// reason. The result has operation `"appliance"`, not `"launch"`: retrying under TCG would
-/// only fail the same way, so the KVM→TCG fallback does not apply.
+/// reason. The result is `ApplianceError.cannotBuild`: retrying under TCG would only fail the
+/// same way, so the KVM→TCG fallback does not apply.
 enum ApplianceBuildFailure {
     static func isSuperminFailure(_ error: GuestfsError) -> Bool {
         error.message.contains("supermin exited with error")
     }
 
-    static func explain(_ error: GuestfsError, settings: [String]) -> GuestfsError {
-        let reason = superminReason(settings: settings).map { " (\($0))" } ?? ""
-        return GuestfsError(operation: "appliance", message:
-            "cannot build the libguestfs appliance: supermin failed\(reason). libguestfs builds it from the host's kernel: install one (Debian: apt-get install linux-image-amd64) and make /boot/vmlinuz-* readable, then run again")
+    static func explain(_ error: GuestfsError, settings: [String]) -> ApplianceError {
+        .cannotBuild(reason: superminReason(settings: settings).map { " (\($0))" } ?? "")
     }
 
     /// supermin's last error line from a verbose rebuild attempt, or nil.

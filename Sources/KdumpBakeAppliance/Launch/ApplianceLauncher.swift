@@ -43,9 +43,9 @@ public enum ApplianceLauncher {
             }
             do {
                 return try attempt(settings: [], timeout: policy.kvmTimeout, policy: policy, log: log, configure: configure)
-            } catch let error as GuestfsError where error.operation == "launch" && !RunningAppliances.isStopping {
+            } catch where ApplianceError.kvmMayBeTheCause(error) && !RunningAppliances.isStopping {
                 kvmKnownBroken.withLock { $0 = true }
-                log("KVM launch failed (\(firstLine(of: error.message))); retrying with TCG software emulation, which is slower. Use --tcg or LIBGUESTFS_BACKEND_SETTINGS=force_tcg to skip the KVM attempt.")
+                log("KVM launch failed (\(firstLine(of: Self.message(of: error)))); retrying with TCG software emulation, which is slower. Use --tcg or LIBGUESTFS_BACKEND_SETTINGS=force_tcg to skip the KVM attempt.")
                 return try attempt(settings: ["force_tcg"], timeout: policy.tcgTimeout, policy: policy, log: log, configure: configure)
             }
         }
@@ -57,7 +57,7 @@ public enum ApplianceLauncher {
         configure: (GuestfsHandle) throws -> Void
     ) throws -> GuestfsHandle {
         if RunningAppliances.isStopping {
-            throw GuestfsError(operation: "launch", message: "launch: not started, the run is being stopped")
+            throw ApplianceError.stopping
         }
         let handle = try GuestfsHandle()
         try handle.setBackendSettings(settings)
@@ -78,7 +78,7 @@ public enum ApplianceLauncher {
             return handle
         } catch let error as GuestfsError {
             if watchdog.cancel() == .fired {
-                throw GuestfsError(operation: "launch", message: "launch: the appliance did not start within \(timeout.seconds) s and was stopped (\(firstLine(of: error.message)))")
+                throw ApplianceError.launchTimedOut(seconds: timeout.seconds, cause: firstLine(of: error.message))
             }
             if ApplianceBuildFailure.isSuperminFailure(error) { throw ApplianceBuildFailure.explain(error, settings: settings) }
             throw error
@@ -91,14 +91,19 @@ public enum ApplianceLauncher {
         let qemu = try handle.hypervisor
         do {
             try handle.setHypervisor(try TCGCodeCache.hypervisor(wrapping: qemu, mebibytes: mebibytes, cacheDirectory: try handle.cacheDirectory))
-        } catch let error as GuestfsError {
-            log("cannot bound qemu's TCG translation cache (\(error.message)); the appliance may use up to 1 GiB more memory")
+        } catch {
+            log("cannot bound qemu's TCG translation cache (\(Self.message(of: error))); the appliance may use up to 1 GiB more memory")
         }
     }
 
     /// libguestfs only tries KVM when it can open /dev/kvm; otherwise it uses TCG by itself.
     private static func kvmDeviceUsable() -> Bool {
         access("/dev/kvm", R_OK | W_OK) == 0
+    }
+
+    /// libguestfs's message without the call name it is prefixed with in `description`.
+    private static func message(of error: Error) -> String {
+        (error as? GuestfsError)?.message ?? "\(error)"
     }
 
     private static func firstLine(of message: String) -> String {

@@ -82,7 +82,7 @@ public enum TCGCodeCache {
         var status = stat()
         guard lstat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR, status.st_uid == getuid(),
               status.st_mode & 0o077 == 0 else {
-            throw GuestfsError(operation: "launch", message: "\(path): not a private directory of this user; remove it")
+            throw ApplianceError.translationCache("\(path): not a private directory of this user; remove it")
         }
         return path
     }
@@ -98,7 +98,7 @@ public enum TCGCodeCache {
         return String(hash, radix: 16)
     }
 
-    private static func failure(_ path: String, _ what: String) -> GuestfsError {
-        GuestfsError(operation: "launch", message: "\(path): \(what): \(String(cString: strerror(errno)))")
+    private static func failure(_ path: String, _ what: String) -> ApplianceError {
+        .translationCache("\(path): \(what): \(String(cString: strerror(errno)))")
     }
 }

@@ -69,7 +69,7 @@ struct PatchTransaction {
             }
         } catch let error as DiskImageError {
             return PatchReport(path: path, status: .invalid, message: "\(error)")
-        } catch let error as GuestfsError where error.operation == "appliance" {
+        } catch let error as ApplianceError where error.isHostProblem {
             // The host cannot build an appliance at all (no kernel): an environment error, exit 2.
             return PatchReport(path: path, status: .invalid, message: "\(path): \(error); image untouched")
         } catch {
