@@ -82,6 +82,9 @@ let package = Package(
             name: "KdumpBakeApplianceTests",
             dependencies: ["KdumpBakeAppliance", "KdumpBakeCore", "Guestfs", "TestSupport", "TestImages"]
         ),
+        // The invariants ci/fuzz hands to libFuzzer, one harness per parser family; a plain build
+        // replays saved inputs (`swift run kdumpbake-fuzz text FILE`). Core only: no libguestfs.
+        .executableTarget(name: "kdumpbake-fuzz", dependencies: ["KdumpBakeCore"], path: "Tests/FuzzHarnesses"),
         // Property-based fuzzing of every parser of guest or user bytes; bounded, runs in plain `swift test`.
         .testTarget(
             name: "ParserFuzzTests",

@@ -11,7 +11,7 @@
 ///
 /// Pure: reads go through `ContainerBytes`, so the parser can be fed in-memory bytes (tests,
 /// fuzzing) and needs nothing but `VHDFooter.swift` and `VHDDynamicLayout.swift` beside it.
-enum ContainerReferences {
+package enum ContainerReferences {
     /// A name read from a file longer than this is not read at all (qemu itself refuses backing
     /// file names over 1,023 bytes).
     static let maximumNameLength = 4096
@@ -311,21 +311,21 @@ enum ContainerReferences {
 }
 
 /// The bytes of an image file as the container parsers see them: its size and bounded reads.
-struct ContainerBytes {
+package struct ContainerBytes {
     /// No read asks for more than this, whatever a length in the file says.
-    static let maximumRead = 64 << 10
+    package static let maximumRead = 64 << 10
 
     let size: UInt64
     /// Reads up to `count` bytes at `offset` (fewer at the end of the file).
     let reader: (_ offset: UInt64, _ count: Int) throws -> [UInt8]
 
-    init(size: UInt64, reader: @escaping (_ offset: UInt64, _ count: Int) throws -> [UInt8]) {
+    package init(size: UInt64, reader: @escaping (_ offset: UInt64, _ count: Int) throws -> [UInt8]) {
         self.size = size
         self.reader = reader
     }
 
     /// In-memory bytes (tests, fuzzing).
-    init(_ bytes: [UInt8]) {
+    package init(_ bytes: [UInt8]) {
         self.init(size: UInt64(bytes.count)) { offset, count in
             guard offset < UInt64(bytes.count) else { return [] }
             return Array(bytes[Int(offset)..<Int(offset) + min(count, bytes.count - Int(offset))])

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Runs work items on `jobs` dedicated threads (not Swift's cooperative pool: every libguestfs
 /// call blocks for seconds) and returns the results in input order, so a parallel run reports
@@ -34,22 +35,22 @@ public enum ParallelRunner {
     }
 }
 
-private final class ResultSlots<Result>: @unchecked Sendable {
-    private var slots: [Result?]
-    private let lock = NSLock()
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ index: Int, _ value: Result) { lock.withLock { slots[index] = value } }
-    func all() -> [Result] { lock.withLock { slots.map { $0! } } }
+/// The results written by the worker threads, by input position.
+private final class ResultSlots<Result: Sendable>: Sendable {
+    private let slots: Mutex<[Result?]>
+    init(count: Int) { slots = Mutex(Array(repeating: nil, count: count)) }
+    func set(_ index: Int, _ value: Result) { slots.withLock { $0[index] = value } }
+    func all() -> [Result] { slots.withLock { $0.map { $0! } } }
 }
 
-private final class NextIndex: @unchecked Sendable {
-    private var value = 0
-    private let lock = NSLock()
+/// The next input position a worker thread takes.
+private final class NextIndex: Sendable {
+    private let value = Mutex(0)
     func take(below limit: Int) -> Int? {
-        lock.withLock {
-            guard value < limit else { return nil }
-            defer { value += 1 }
-            return value
+        value.withLock { next in
+            guard next < limit else { return nil }
+            defer { next += 1 }
+            return next
         }
     }
 }

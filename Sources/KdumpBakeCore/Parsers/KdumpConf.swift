@@ -44,7 +44,7 @@ public struct KdumpConf: Sendable, Equatable {
 
     /// Parses with a release's own comment rule (`KexecToolsRelease.readKdumpConf`): what is a
     /// comment differs between kexec-tools releases, and so does what the tools see.
-    static func parse(_ text: String, removingComments strip: (_ line: [Unicode.Scalar]) -> ArraySlice<Unicode.Scalar>) -> KdumpConf {
+    package static func parse(_ text: String, removingComments strip: (_ line: [Unicode.Scalar]) -> ArraySlice<Unicode.Scalar>) -> KdumpConf {
         var directives: [Directive] = []
         for line in ConfigText.lines(text) {
             let content = ConfigText.trimmed(strip(line.scalars))
