@@ -88,7 +88,7 @@ let package = Package(
         // Property-based fuzzing of every parser of guest or user bytes; bounded, runs in plain `swift test`.
         .testTarget(
             name: "ParserFuzzTests",
-            dependencies: ["KdumpBakeCore", .product(name: "PropertyBased", package: "swift-property-based")]
+            dependencies: ["KdumpBakeCore", "TestImages", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
     ]
 )

@@ -88,19 +88,7 @@ enum Centos79 {
             #
 
             ### BEGIN /etc/grub.d/00_header ###
-            set pager=1
-
-            if [ -s $prefix/grubenv ]; then
-              load_env
-            fi
-            if [ "${next_entry}" ] ; then
-               set default="${next_entry}"
-               set next_entry=
-               save_env next_entry
-               set boot_once=true
-            else
-               set default="${saved_entry}"
-            fi
+            \(GuestTexts.grub2DefaultFromGrubenv)
 
             terminal_output console
             if [ x$feature_timeout_style = xy ] ; then
@@ -139,8 +127,7 @@ enum Centos79 {
 
     /// grubenv is a fixed 1024-byte block padded with '#'.
     static var grubenv: String {
-        let body = "# GRUB Environment Block\nsaved_entry=CentOS Linux (\(kernels[0])) 7 (Core)\n"
-        return body + String(repeating: "#", count: 1024 - body.utf8.count)
+        GuestTexts.grubenv(["saved_entry=CentOS Linux (\(kernels[0])) 7 (Core)"])
     }
 
     /// el7 stock except that `path` stays commented (the defaults then apply) and core_collector is set.

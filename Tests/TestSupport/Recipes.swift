@@ -9,12 +9,7 @@ public enum CompliantRecipes {
     public static let centos64 = GuestRecipe.centos64
         .withFile("/etc/kdump.conf", """
             # kdump.conf edited by hand to KB2858695
-            path /var/crash
-            core_collector makedumpfile -c --message-level 1 -d 31
-            extra_modules ata_piix sr_mod sd_mod
-            blacklist hv_vmbus hv_storvsc hv_utils hv_netvsc hid-hyperv
-            options ata_piix prefer_ms_hyperv=0
-            disk_timeout 100
+            \(GuestTexts.kb2858695El6)
 
             """)
         .withFile("/etc/sysctl.conf", "# Kernel sysctl configuration file\nkernel.sysrq = 0\nkernel.panic = 5\n")

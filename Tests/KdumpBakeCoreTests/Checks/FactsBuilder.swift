@@ -1,3 +1,4 @@
+import TestImages
 @testable import KdumpBakeCore
 
 /// Builds `GuestFacts` by hand for the pure check tests: the same shape `GuestFactsReader`
@@ -136,12 +137,7 @@ enum Fixture {
     /// KB2858695's block for RHEL/CentOS 6.4 (what el6-hyperv requires).
     static let el6KdumpConf = """
         # KB2858695
-        path /var/crash
-        core_collector makedumpfile -c --message-level 1 -d 31
-        extra_modules ata_piix sr_mod sd_mod
-        blacklist hv_vmbus hv_storvsc hv_utils hv_netvsc hid-hyperv
-        options ata_piix prefer_ms_hyperv=0
-        disk_timeout 100
+        \(GuestTexts.kb2858695El6)
 
         """
 
@@ -177,18 +173,7 @@ enum Fixture {
     /// grub.cfg as grub2-mkconfig writes it on el7: the default comes from grubenv's saved_entry.
     static func grubCfg(kernel: String = el7Kernel, arguments: String) -> String {
         """
-        set pager=1
-        if [ -s $prefix/grubenv ]; then
-          load_env
-        fi
-        if [ "${next_entry}" ] ; then
-           set default="${next_entry}"
-           set next_entry=
-           save_env next_entry
-           set boot_once=true
-        else
-           set default="${saved_entry}"
-        fi
+        \(GuestTexts.grub2DefaultFromGrubenv)
         ### BEGIN /etc/grub.d/10_linux ###
         menuentry 'CentOS Linux (\(kernel)) 7 (Core)' --class centos --class gnu-linux $menuentry_id_option 'gnulinux-\(kernel)-advanced-1234' {
                 load_video
@@ -206,10 +191,7 @@ enum Fixture {
         """
     }
 
-    static func grubEnv(_ lines: [String]) -> String {
-        let body = "# GRUB Environment Block\n" + lines.map { $0 + "\n" }.joined()
-        return body + String(repeating: "#", count: max(0, 1024 - body.utf8.count))
-    }
+    static func grubEnv(_ lines: [String]) -> String { GuestTexts.grubenv(lines) }
 
     static func defaultGrub(cmdline: String) -> String {
         """
