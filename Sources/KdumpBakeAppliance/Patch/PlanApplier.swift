@@ -17,35 +17,58 @@ struct PlanApplier {
         var needsRelabel = false
     }
 
+    /// Performs the plan's operations in order, showing each one's step as it starts. The
+    /// first failure stops it and throws; the caller discards the overlay, so nothing of a
+    /// partly applied plan reaches the image.
     func apply(_ plan: PatchPlan) throws -> Notes {
-        var notes = Notes()
-        let labels = SELinuxLabels(handle: handle)
-        for change in plan.fileChanges {
-            log("writing \(change.path) (\(change.strategy.rawValue))")
-            try writeReplacing(change, labels: labels, notes: &notes)
+        var run = Run(labels: SELinuxLabels(handle: handle), rebuildsPlanned: plan.initrdRebuilds.count)
+        for operation in plan.operations {
+            if let step = operation.progressStep { log(step) }
+            try perform(operation, &run)
         }
-        for link in plan.serviceLinks {
-            log("enabling kdump at boot: \(link.link) -> \(link.target)")
+        if run.notes.needsRelabel { try handle.write("/.autorelabel", text: "") }
+        return run.notes
+    }
+
+    /// What one `apply` carries from one operation to the next.
+    private struct Run {
+        let labels: SELinuxLabels
+        let rebuildsPlanned: Int
+        var rebuildsStarted = 0
+        /// Starts with the first rebuild: --rebuild-budget bounds the mkdumprd runs, not the writes before them.
+        var rebuildLimits: RebuildLimits?
+        var notes = Notes()
+    }
+
+    private func perform(_ operation: PatchOperation, _ run: inout Run) throws {
+        switch operation {
+        case .writeFile(let change):
+            try writeReplacing(change, labels: run.labels, notes: &run.notes)
+        case .linkService(let link):
             try handle.makeDirectories(GuestPath(link.link).directory)
             try handle.symlink(link.target, at: link.link)
-        }
-        for path in plan.initrdRemovals {
-            log("removing \(path): the kdump service rebuilds it at first boot")
+        case .removeInitrd(let path):
             try handle.removeIfPresent(path)
+        case .rebuildInitrd(let rebuild):
+            try rebuildInitrd(rebuild, &run)
+        case .keepInitrd:
+            break
         }
-        let limits = RebuildLimits(perRun: rebuildTimeout, budget: rebuildBudget, start: .now)
-        for (index, rebuild) in plan.initrdRebuilds.enumerated() {
-            log("rebuilding kdump initrd for \(rebuild.kernel)")
-            guard let limit = limits.limit(at: .now) else {
-                throw PatchError.stepFailed("the \(plan.initrdRebuilds.count) kdump initrd rebuilds took longer than --rebuild-budget \(rebuildBudget.components.seconds) s; \(plan.initrdRebuilds.count - index) not done")
-            }
-            try runBounded(rebuild, within: limit)
-            if let label = try labels.label(siblingOf: rebuild.initrdPath, matching: { $0.hasPrefix("initr") && $0.hasSuffix(".img") }) {
-                try handle.setExtendedAttribute(SELinuxLabels.attribute, label, of: rebuild.initrdPath)
-            }
+    }
+
+    /// One mkdumprd run within what is left of the budget, then the new initrd takes the label
+    /// of its sibling initrds (mkdumprd in the appliance writes it unlabelled).
+    private func rebuildInitrd(_ rebuild: InitrdRebuild, _ run: inout Run) throws {
+        let limits = run.rebuildLimits ?? RebuildLimits(perRun: rebuildTimeout, budget: rebuildBudget, start: .now)
+        run.rebuildLimits = limits
+        guard let limit = limits.limit(at: .now) else {
+            throw PatchError.stepFailed("the \(run.rebuildsPlanned) kdump initrd rebuilds took longer than --rebuild-budget \(rebuildBudget.components.seconds) s; \(run.rebuildsPlanned - run.rebuildsStarted) not done")
         }
-        if notes.needsRelabel { try handle.write("/.autorelabel", text: "") }
-        return notes
+        run.rebuildsStarted += 1
+        try runBounded(rebuild, within: limit)
+        if let label = try run.labels.label(siblingOf: rebuild.initrdPath, matching: { $0.hasPrefix("initr") && $0.hasSuffix(".img") }) {
+            try handle.setExtendedAttribute(SELinuxLabels.attribute, label, of: rebuild.initrdPath)
+        }
     }
 
     /// The virt-edit pattern: write a temporary file in the same directory, give it the original's

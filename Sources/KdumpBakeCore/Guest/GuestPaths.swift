@@ -26,9 +26,9 @@ public enum GuestPaths {
 
     public static let mkdumprdCandidates = ["/sbin/mkdumprd", "/usr/sbin/mkdumprd"]
 
+    /// The link `systemctl enable kdump` creates (el7+).
+    public static let kdumpWantsLink = "/etc/systemd/system/multi-user.target.wants/kdump.service"
+
     /// SysV runlevel links (el6) and the systemd wants link (el7+) that enable kdump at boot.
-    public static let serviceLinkGlobs = [
-        "/etc/rc.d/rc3.d/S*kdump", "/etc/rc.d/rc5.d/S*kdump",
-        "/etc/systemd/system/multi-user.target.wants/kdump.service",
-    ]
+    public static let serviceLinkGlobs = ["/etc/rc.d/rc3.d/S*kdump", "/etc/rc.d/rc5.d/S*kdump", kdumpWantsLink]
 }

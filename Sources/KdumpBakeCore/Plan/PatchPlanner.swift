@@ -13,12 +13,14 @@ public struct PatchPlanner {
             throw PatchError.notPatchable(facts.files[GuestPaths.kdumpConf]?.problem.map { "kexec-tools is not usable: \($0)" }
                 ?? "kexec-tools is not installed (no mkdumprd, no \(GuestPaths.kdumpConf)); install it in the image first")
         }
+        // Each step appends its operations: the order of these calls is the order they run
+        // and the report lists them. Files before links before initrds (see `PatchPlan`).
         var plan = PatchPlan()
         try planKdumpConf(context, &plan)
         try planSysctl(context, &plan)
         try planSysconfig(context, &plan)
-        planService(context, &plan)
         try planCrashkernel(context, &plan)
+        planService(context, &plan)
         planInitrds(context, mkdumprd: mkdumprd, configChanged: !plan.fileChanges.isEmpty, &plan)
         return plan
     }
@@ -84,14 +86,17 @@ public struct PatchPlanner {
         guard context.values.enableService == true, KdumpServiceCheck.run(context).status == .fail else { return }
         if context.family == .el6 {
             for level in [3, 5] where !context.facts.serviceLinks.contains(where: { $0.hasPrefix("/etc/rc.d/rc\(level).d/S") }) {
-                plan.serviceLinks.append(ServiceLink(link: "/etc/rc.d/rc\(level).d/S26kdump", target: "../init.d/kdump"))
+                plan.operations.append(.linkService(.sysV(runlevel: level)))
             }
         } else {
-            plan.serviceLinks.append(ServiceLink(link: GuestPaths.serviceLinkGlobs.last!, target: "/usr/lib/systemd/system/kdump.service"))
+            plan.operations.append(.linkService(.systemd))
         }
     }
 
+    /// Kept initrds go after the rebuilds, as the report has always listed them: first what
+    /// runs, then what is left alone.
     private func planInitrds(_ context: CheckContext, mkdumprd: String, configChanged: Bool, _ plan: inout PatchPlan) {
+        var kept: [PatchOperation] = []
         let modulesOK = KdumpInitrdCheck.modules(context).status == .pass
         let presenceOK = KdumpInitrdCheck.presence(context).status == .pass
         let release = context.release
@@ -102,16 +107,17 @@ public struct PatchPlanner {
             case .keep:
                 continue
             case .invalidate:
-                if context.facts.kdumpInitrds[path] != nil { plan.initrdRemovals.append(path) }
+                if context.facts.kdumpInitrds[path] != nil { plan.operations.append(.removeInitrd(path: path)) }
             case .rebuild:
                 if !configChanged, modulesOK, presenceOK, context.facts.kdumpInitrds[path] != nil {
-                    plan.initrdsUpToDate.append(kernel)
+                    kept.append(.keepInitrd(kernel: kernel))
                     continue
                 }
                 let arguments = release.mkdumprdArguments(mkdumprd: mkdumprd, image: path, kernel: kernel, sysconfig: sysconfig)
-                plan.initrdRebuilds.append(InitrdRebuild(kernel: kernel, initrdPath: path, arguments: arguments))
+                plan.operations.append(.rebuildInitrd(InitrdRebuild(kernel: kernel, initrdPath: path, arguments: arguments)))
             }
         }
+        plan.operations += kept
     }
 
     private func addManagedBlock(_ path: String, _ block: ManagedBlock, _ context: CheckContext, _ plan: inout PatchPlan) throws {
@@ -128,7 +134,7 @@ public struct PatchPlanner {
         let current = try usableContents(path, context)
         guard current != bytes else { return }
         let file = context.facts.files[path]
-        plan.fileChanges.append(FileChange(path: path, writePath: file?.resolvedPath ?? path, strategy: strategy, old: current, new: bytes))
+        plan.operations.append(.writeFile(FileChange(path: path, writePath: file?.resolvedPath ?? path, strategy: strategy, old: current, new: bytes)))
     }
 
     /// The current bytes of a file the plan may rewrite; refuses files that are not regular

@@ -41,19 +41,11 @@ public struct PatchReport: Encodable, Sendable {
 }
 
 extension PatchPlan {
-    /// Human lines for the report: `write /etc/kdump.conf (replace)`, `run /sbin/mkdumprd -d -f … KVER`.
-    package var descriptions: [String] {
-        fileChanges.map { "write \($0.path) (\($0.strategy.rawValue)\($0.old == nil ? ", new file" : ""))" }
-            + serviceLinks.map { "link \($0.link) -> \($0.target)" }
-            + initrdRemovals.map { "remove \($0) (rebuilt by the kdump service at first boot)" }
-            + initrdRebuilds.map { "run \($0.arguments.map(ShellQuoting.quote).joined(separator: " "))" }
-            + initrdsUpToDate.map { "keep the kdump initrd of \($0) (verified, newer than its inputs)" }
-    }
+    /// The report's `changes`: one line per operation, in the order they run.
+    package var descriptions: [String] { operations.map(\.reportLine) }
 
-    /// Unified diffs of every file change.
-    package var diff: String {
-        fileChanges.map { UnifiedDiff.render(old: $0.old ?? [], new: $0.new, oldLabel: "a\($0.path)", newLabel: "b\($0.path)") }.joined()
-    }
+    /// The report's `diff`: the unified diff of every file write, in the order they run.
+    package var diff: String { operations.compactMap(\.diff).joined() }
 }
 
 /// Quotes words for *display* (dry-run output, reports). Nothing kdumpbake runs goes through a shell.
