@@ -62,7 +62,7 @@ public enum AuditRunner {
                 reports.append(ImageReport(path: path, format: format.rawValue, findings: [VHDFormatCheck.run(path: path, format: format)]))
                 opened.append(OpenedImage(reportIndex: reports.count - 1, path: path, format: format, lock: lock))
             } catch {
-                reports.append(ImageReport(path: path, findings: [Finding(check: "image.open", status: .error, message: "\(error)", path: path)]))
+                reports.append(ImageReport(path: path, findings: [Finding(check: .imageOpen, status: .error, message: "\(error)", path: path)]))
             }
         }
         guard !opened.isEmpty else { return reports }
@@ -106,7 +106,7 @@ public enum AuditRunner {
                         attached.append(image)
                     } catch {
                         let reason = "\(error)".split(separator: "\n").first.map(String.init) ?? "\(error)"
-                        let finding = Finding(check: "os.supported", status: .error, message: "\(image.path): qemu cannot open it as a \(image.format.rawValue) disk image: \(reason)")
+                        let finding = Finding(check: .osSupported, status: .error, message: "\(image.path): qemu cannot open it as a \(image.format.rawValue) disk image: \(reason)")
                         refused.append((image.reportIndex, GuestAudit(findings: [finding] + GuestChecks.notRun(.skip, because: "the image could not be attached"))))
                     }
                 }
@@ -128,7 +128,7 @@ public enum AuditRunner {
                 return (image.reportIndex, auditGuest(onDrive, drive: drive, handle: handle, unidentified: &unidentified, options: options))
             }
         } catch {
-            let finding = Finding(check: "os.supported", status: .error, message: "the appliance failed: \(error)")
+            let finding = Finding(check: .osSupported, status: .error, message: "the appliance failed: \(error)")
             let failed = (attached.isEmpty ? images : attached).map {
                 ($0.reportIndex, GuestAudit(findings: [finding] + GuestChecks.notRun(.skip, because: "not audited: the appliance failed")))
             }
@@ -143,7 +143,7 @@ public enum AuditRunner {
             return GuestAudit(findings: [finding] + GuestChecks.notRun(.skip, because: "no supported Linux guest"))
         }
         guard roots.count == 1 else {
-            let finding = Finding(check: "os.supported", status: .error,
+            let finding = Finding(check: .osSupported, status: .error,
                                   message: "several operating systems found (\(roots.map(\.device).joined(separator: ", "))); kdumpbake handles one per image")
             return GuestAudit(findings: [finding] + GuestChecks.notRun(.skip, because: "several operating systems"))
         }
@@ -155,7 +155,7 @@ public enum AuditRunner {
             let facts = try GuestFactsReader(handle: handle).read(root)
             return GuestAudit(os: root.os, profile: profile.name, findings: [selection.finding] + GuestChecks.run(CheckContext(facts: facts, profile: profile)))
         } catch {
-            let finding = Finding(check: "os.supported", status: .error, message: "reading the guest failed: \(error)")
+            let finding = Finding(check: .osSupported, status: .error, message: "reading the guest failed: \(error)")
             return GuestAudit(os: root.os, profile: profile.name, findings: [finding] + GuestChecks.notRun(.skip, because: "the guest could not be read"))
         }
     }
@@ -176,10 +176,10 @@ struct UnidentifiedGuests {
         let devices = (try? handle.listDevices()) ?? []
         guard let os = inspected?.first(where: { RootFinder.driveIndex(of: $0.root, devices: devices) == drive }) else {
             // A blank or data-only disk is as unmatched as a Windows guest: the policy decides.
-            return Finding(check: "os.supported", status: unmatched == .skip ? .skip : .error, message: "no operating system found on this image")
+            return Finding(check: .osSupported, status: unmatched == .skip ? .skip : .error, message: "no operating system found on this image")
         }
         let name = os.productName.isEmpty || os.productName == "unknown" ? "\(os.distro) \(os.majorVersion).\(os.minorVersion)" : os.productName
-        return Finding(check: "os.supported", status: unmatched == .skip ? .skip : .error,
+        return Finding(check: .osSupported, status: unmatched == .skip ? .skip : .error,
                        message: "\(os.type) guest (\(name)): no profile applies; kdumpbake configures RHEL-family Linux guests",
                        actual: "\(os.type) \(os.distro) \(os.majorVersion).\(os.minorVersion)")
     }

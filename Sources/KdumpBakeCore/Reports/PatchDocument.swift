@@ -32,7 +32,7 @@ public enum PatchTextReport {
             for note in report.notes { line("  note: \(note)") }
             if report.status == .failed {
                 for finding in report.findings where finding.status.breaksCompliance {
-                    line("  \(finding.status.rawValue.uppercased()) \(finding.check): \(finding.message)")
+                    line("  \(finding.status.rawValue.uppercased()) \(finding.check.rawValue): \(finding.message)")
                 }
             }
             if report.status == .wouldPatch, let diff = report.diff, !diff.isEmpty { out += TerminalText.escape(diff, allowingNewlines: true) }

@@ -19,7 +19,7 @@ public enum ReportDirectory {
         }
         // JUnit: per image, a "patch" test case for the outcome, then the verifying audit's checks.
         let images = reports.map { report in
-            let outcome = Finding(check: "patch", status: report.status == .failed ? .fail : report.status == .invalid ? .error : .pass,
+            let outcome = Finding(check: .patch, status: report.status == .failed ? .fail : report.status == .invalid ? .error : .pass,
                                   message: report.message)
             return ImageReport(path: report.path, profile: report.profile, findings: [outcome] + report.findings)
         }
