@@ -32,8 +32,7 @@ public enum AuditRunner {
             let steps = Dictionary(zip(group, clocks.map(StepProgress.init)), uniquingKeysWith: { first, _ in first })
             let reports = audit(group, options: options, steps: steps) { run.emit(.message, $0) }
             for (clock, report) in zip(clocks, reports) {
-                let status = report.hasErrors ? "error" : report.compliant ? "compliant" : "non-compliant"
-                clock.emit(.finished, "\(status) (\(report.profile ?? "no profile"))", status: status)
+                clock.emit(.finished, "\(report.verdict) (\(report.profile ?? "no profile"))", status: .audit(report.verdict))
             }
             return reports
         }.flatMap { $0 }
@@ -59,7 +58,7 @@ public enum AuditRunner {
                 let lock = try ImageLock(path: path, mode: .shared)
                 if UndoJournal.exists(for: path) { throw DiskImageError(path: path, message: UndoJournal.refusal(for: path)) }
                 let format = try DiskImageFormat.detect(path: path)
-                reports.append(ImageReport(path: path, format: format.rawValue, findings: [VHDFormatCheck.run(path: path, format: format)]))
+                reports.append(ImageReport(path: path, format: format, findings: [VHDFormatCheck.run(path: path, format: format)]))
                 opened.append(OpenedImage(reportIndex: reports.count - 1, path: path, format: format, lock: lock))
             } catch {
                 reports.append(ImageReport(path: path, findings: [Finding(check: .imageOpen, status: .error, message: "\(error)", path: path)]))

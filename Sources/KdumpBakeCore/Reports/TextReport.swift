@@ -15,7 +15,7 @@ public struct TextReport {
         var out = ""
         for image in document.images {
             out += "\(safe(image.path))\n"
-            let identity = [image.format, image.os.map { "\($0.distro) \($0.version) \($0.arch)" }, image.profile.map { "profile \($0)" }]
+            let identity = [image.format?.rawValue, image.os.map { "\($0.distro) \($0.version) \($0.arch)" }, image.profile.map { "profile \($0)" }]
                 .compactMap { $0 }.joined(separator: ", ")
             if !identity.isEmpty { out += "  \(safe(identity))\n" }
             if let rules = image.findings.lazy.compactMap(\.rules).first { out += "  rules of \(safe(rules))\n" }

@@ -16,11 +16,11 @@ extension Checks {
             Finding(check: check, status: status, message: message, path: path, expected: expected, actual: actual)
         }
 
-        static let compliantImage = ImageReport(path: "/images/good.vhd", format: "vhd", os: os, profile: "el6-hyperv", findings: [
+        static let compliantImage = ImageReport(path: "/images/good.vhd", format: .vhd, os: os, profile: "el6-hyperv", findings: [
             finding(.vhdFormat, .pass), finding(.osSupported, .pass), finding(.kdumpInitrd, .warn, "stale"),
             finding(.kdumpInitrdModules, .skip, "none yet"),
         ])
-        static let failingImage = ImageReport(path: "/images/bad.qcow2", format: "qcow2", os: os, profile: "el6-hyperv", findings: [
+        static let failingImage = ImageReport(path: "/images/bad.qcow2", format: .qcow2, os: os, profile: "el6-hyperv", findings: [
             finding(.vhdFormat, .skip), finding(.sysctlKernelPanic, .fail, "kernel.panic is not set", path: "/etc/sysctl.conf",
                                                   expected: "5", actual: "0 (kernel default)"),
         ])
@@ -87,6 +87,44 @@ extension Checks {
             // warn and skip alone never fail an image.
             let warnings = ImageReport(path: "/w", findings: [Self.finding(.kdumpInitrd, .warn), Self.finding(.kdumpInitrdModules, .skip)])
             #expect(AuditDocument(images: [warnings]).exitCode == 0)
+        }
+
+        // MARK: typed statuses write the words they replaced
+
+        @Test func verdicts() {
+            #expect(Self.compliantImage.verdict == .compliant)
+            #expect(Self.failingImage.verdict == .nonCompliant)
+            #expect(Self.brokenImage.verdict == .error)
+            #expect(ImageReport.Verdict.allCases.map(\.rawValue) == ["compliant", "non-compliant", "error"])
+            #expect("\(ImageReport.Verdict.nonCompliant)" == "non-compliant")
+        }
+
+        @Test func patchSummaryEncodesLikeTheDictionaryItReplaced() throws {
+            let reports = [PatchReport(path: "/a", status: .patched, message: "a"), PatchReport(path: "/b", status: .alreadyCompliant, message: "b"),
+                           PatchReport(path: "/c", status: .patched, message: "c")]
+            let summary = PatchDocument(reports: reports).summary
+            #expect(summary.images == 3 && summary.count(.patched) == 2 && summary.count(.alreadyCompliant) == 1 && summary.count(.failed) == 0)
+            let compact = try #require(JSONOutput.encode(summary, pretty: false))
+            #expect(String(decoding: compact, as: UTF8.self) == #"{"already-compliant":1,"images":3,"patched":2}"#)
+            let dictionary: [String: Int] = ["images": 3, "patched": 2, "already-compliant": 1]
+            #expect(JSONOutput.encode(summary, pretty: true) == JSONOutput.encode(dictionary, pretty: true))
+            let empty = try #require(JSONOutput.encode(PatchDocument(reports: []).summary, pretty: false))
+            #expect(String(decoding: empty, as: UTF8.self) == #"{"images":0}"#)
+        }
+
+        @Test func patchReportDirectoryJUnitHasAPatchCaseFirst() throws {
+            let directory = try HostDirectory()
+            var failed = PatchReport(path: "/images/f.vhd", status: .failed, message: "verification failed")
+            failed.findings = [Self.finding(.sysctlKernelPanic, .fail, "not set")]
+            let reports = [PatchReport(path: "/images/p.vhd", status: .patched, message: "patched"), failed,
+                           PatchReport(path: "/images/i.vhd", status: .invalid, message: "not patchable"),
+                           PatchReport(path: "/images/s.vhd", status: .skipped, message: "skipped")]
+            try ReportDirectory.write(patch: reports, to: directory.path)
+            let parsed = try JUnitXML(String(contentsOfFile: directory.path + "/junit.xml", encoding: .utf8))
+            let cases = parsed.elements.filter { $0.name == "testcase" }
+            #expect(cases.map { $0.attributes["name"] } == ["patch", "patch", "sysctl.kernel_panic", "patch", "patch"])
+            #expect(parsed.elements.filter { $0.name == "failure" }.map { $0.attributes["message"] } == ["verification failed", "not set"])
+            #expect(parsed.elements.filter { $0.name == "error" }.map { $0.attributes["message"] } == ["not patchable"])
         }
 
         // MARK: JUnit

@@ -107,7 +107,7 @@ extension Checks {
             var config = Finding(check: .kdumpConfig, status: .fail, message: "line 3: \(Self.hostile), expected /var/crash",
                                  path: "/etc/kdump.conf", expected: "path /var/crash", actual: Self.hostile)
             config.rules = "kexec-tools ≈2.0.0-258\u{1B}[5m"
-            let image = ImageReport(path: "/images/evil\u{1B}[31m.vhd", format: "raw", os: os, profile: "el6-hyperv", findings: [
+            let image = ImageReport(path: "/images/evil\u{1B}[31m.vhd", format: .raw, os: os, profile: "el6-hyperv", findings: [
                 Finding(check: .osSupported, status: .pass, message: "centos 6.4 x86_64 (\(os.product)): profile el6-hyperv"),
                 config,
                 Finding(check: .kdumpInitrd, status: .warn, message: "\(kernel): no /boot/initrd-\(kernel)kdump.img; built at first boot"),
