@@ -159,27 +159,3 @@ public enum AuditRunner {
         }
     }
 }
-
-/// Names what is on a drive without a Linux root kdumpbake recognises, using libguestfs's full
-/// inspection — slow, so only run (once, for all drives) when such a drive exists.
-struct UnidentifiedGuests {
-    let handle: GuestfsHandle
-    private var inspected: [InspectedOS]?
-
-    init(handle: GuestfsHandle) { self.handle = handle }
-
-    mutating func describe(drive: Int, unmatched: UnmatchedPolicy) -> Finding {
-        if inspected == nil {
-            inspected = ((try? handle.inspectOS()) ?? []).compactMap { try? handle.inspect(root: $0) }
-        }
-        let devices = (try? handle.listDevices()) ?? []
-        guard let os = inspected?.first(where: { RootFinder.driveIndex(of: $0.root, devices: devices) == drive }) else {
-            // A blank or data-only disk is as unmatched as a Windows guest: the policy decides.
-            return Finding(check: .osSupported, status: unmatched == .skip ? .skip : .error, message: "no operating system found on this image")
-        }
-        let name = os.productName.isEmpty || os.productName == "unknown" ? "\(os.distro) \(os.majorVersion).\(os.minorVersion)" : os.productName
-        return Finding(check: .osSupported, status: unmatched == .skip ? .skip : .error,
-                       message: "\(os.type) guest (\(name)): no profile applies; kdumpbake configures RHEL-family Linux guests",
-                       actual: "\(os.type) \(os.distro) \(os.majorVersion).\(os.minorVersion)")
-    }
-}
