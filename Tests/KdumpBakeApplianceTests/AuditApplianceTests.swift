@@ -32,10 +32,10 @@ import Testing
         try #require(reports.count == 7)
 
         func status(_ report: ImageReport, _ check: String) -> FindingStatus? {
-            report.findings.first { $0.check == check }?.status
+            report.findings.first { $0.check.rawValue == check }?.status
         }
         for report in reports {
-            #expect(report.findings.map(\.check) == GuestChecks.ids, "\(report.path)")
+            #expect(report.findings.map(\.check) == CheckID.audit, "\(report.path)")
         }
         // Stock el6: kernel.panic unset and kdump.conf untouched; no kdump initrd yet.
         for report in reports[0...1] {
@@ -57,7 +57,7 @@ import Testing
             #expect(report.os?.version == "7.9")
             #expect(status(report, "sysctl.kernel_panic") == .fail)
             #expect(status(report, "kdump.config") == .fail)
-            #expect(report.findings.first { $0.check == "kdump.config" }?.message.contains("--add-drivers lacks hv_vmbus hv_storvsc") == true)
+            #expect(report.findings.first { $0.check.rawValue == "kdump.config" }?.message.contains("--add-drivers lacks hv_vmbus hv_storvsc") == true)
             #expect(status(report, "kdump.enabled") == .pass)
         }
         // Hand-edited: compliant, initrd modules read (the el7 one is xz behind early microcode).
@@ -67,11 +67,11 @@ import Testing
             #expect(status(report, "kdump.initrd_modules") == .pass)
             #expect(status(report, "sysctl.kernel_panic") == .pass)
         }
-        #expect(reports[5].findings.first { $0.check == "sysctl.kernel_panic" }?.path == "/etc/sysctl.d/90-panic.conf")
+        #expect(reports[5].findings.first { $0.check.rawValue == "sysctl.kernel_panic" }?.path == "/etc/sysctl.d/90-panic.conf")
         // Rules come from the guest's rpm database when it records kexec-tools, else from the distro version.
-        #expect(reports[4].findings.first { $0.check == "kdump.config" }?.rules?.hasPrefix("kexec-tools ≈2.0.0-258 as shipped with release 6.4") == true)
+        #expect(reports[4].findings.first { $0.check.rawValue == "kdump.config" }?.rules?.hasPrefix("kexec-tools ≈2.0.0-258 as shipped with release 6.4") == true)
         let updated = reports[6]
         #expect(updated.compliant, "\(updated.findings.filter { $0.status.breaksCompliance })")
-        #expect(updated.findings.first { $0.check == "kdump.config" }?.rules == "kexec-tools 2.0.0-310 (from the guest's rpm database)")
+        #expect(updated.findings.first { $0.check.rawValue == "kdump.config" }?.rules == "kexec-tools 2.0.0-310 (from the guest's rpm database)")
     }
 }

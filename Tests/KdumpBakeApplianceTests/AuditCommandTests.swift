@@ -28,7 +28,7 @@ import Testing
             let os = try #require(entry["os"] as? [String: String])
             #expect(os["distro"] == "centos")
             let findings = try #require(entry["findings"] as? [[String: Any]])
-            #expect(findings.map { $0["check"] as? String } == GuestChecks.ids)
+            #expect(findings.map { $0["check"] as? String } == CheckID.audit.map(\.rawValue))
             #expect(findings.allSatisfy { ["pass", "warn", "skip"].contains($0["status"] as? String) })
         }
     }
@@ -46,7 +46,7 @@ import Testing
         let xml = try String(contentsOfFile: report, encoding: .utf8)
         let parsed = try JUnitSummary(xml)
         #expect(parsed.suites == 2)
-        #expect(parsed.testcases == GuestChecks.ids.count + 1)
+        #expect(parsed.testcases == CheckID.audit.count + 1)
         #expect(parsed.failures == 2)  // sysctl.kernel_panic and kdump.config of the stock image
         #expect(parsed.errors == 1)    // image.open of the missing one
     }

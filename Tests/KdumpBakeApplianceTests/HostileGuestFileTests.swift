@@ -1,6 +1,7 @@
 import Foundation
 import KdumpBakeCore
-import KdumpBakeAppliance
+import Guestfs
+@testable import KdumpBakeAppliance
 import TestImages
 import TestSupport
 import Testing
@@ -67,5 +68,42 @@ import Testing
         // ru_maxrss (KiB) of the largest child so far, its own children included: qemu's ~450 MiB
         // is in it, so the bound is below 1 GiB rather than tight; holding the file would exceed it.
         #expect(usageAfter.ru_maxrss < 900 * 1024, "a child peaked at \(usageAfter.ru_maxrss / 1024) MiB")
+    }
+
+    /// /etc/selinux/config, which `patch` reads to decide on a first-boot relabel, goes through
+    /// the same bounded, guest-resolved read as every other guest file: the size checked is the
+    /// file a symlink reaches, not the link. One appliance with a scratch disk, no test image.
+    @Test func selinuxConfigIsReadThroughTheBoundedReader() throws {
+        let handle = try ApplianceLauncher.launch(policy: .fromEnvironment(ProcessInfo.processInfo.environment)) { handle in
+            try handle.addScratchDrive(bytes: 64 << 20, label: "guest")
+        }
+        defer { try? handle.shutdown() }
+        try handle.partitionWholeDisk("/dev/sda", tableType: "mbr")
+        try handle.makeFilesystem("ext4", on: "/dev/sda1")
+        try handle.mount("/dev/sda1", at: "/")
+        try handle.makeDirectories("/etc/selinux")
+        let labels = SELinuxLabels(handle: handle)
+        let config = "/etc/selinux/config"
+        func link(to target: String) throws {
+            try handle.removeIfPresent(config)
+            try handle.symlink(target, at: config)
+        }
+
+        #expect(try !labels.guestUsesSELinux(), "no config")
+        try handle.write(config, text: "SELINUX=enforcing\n")
+        #expect(try labels.guestUsesSELinux())
+        // A short link to a file over the cap: not read (checking the link's own size let it through).
+        try handle.write("/large-config", text: "SELINUX=enforcing\n" + String(repeating: "#", count: Int(GuestFactsReader.smallFileLimit)))
+        try link(to: "/large-config")
+        #expect(try !labels.guestUsesSELinux(), "a link to a file larger than the cap was read")
+        // A link resolved inside the guest to a small file is read.
+        try handle.write("/etc/selinux/site-config", text: "SELINUX=permissive\n")
+        try link(to: "site-config")
+        #expect(try labels.guestUsesSELinux())
+        // Masked or not a file: no SELinux, no error.
+        try link(to: "/dev/null")
+        #expect(try !labels.guestUsesSELinux())
+        try link(to: "/etc")
+        #expect(try !labels.guestUsesSELinux())
     }
 }

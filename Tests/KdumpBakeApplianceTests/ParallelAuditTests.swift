@@ -33,7 +33,7 @@ import Testing
         #expect(files.count == images.count + 1)
         #expect(files.contains("junit.xml"))
         let junit = try JUnitSummary(String(contentsOfFile: reports.path + "/junit.xml", encoding: .utf8))
-        #expect(junit.suites == images.count && junit.testcases == images.count * GuestChecks.ids.count)
+        #expect(junit.suites == images.count && junit.testcases == images.count * CheckID.audit.count)
         for file in files where file.hasSuffix(".json") {
             let document = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: reports.path + "/" + file))) as? [String: Any])
             let entries = try #require(document["images"] as? [[String: Any]])

@@ -36,9 +36,9 @@ import Testing
         #expect(reports[0].changes.contains("run /sbin/mkdumprd -d -f --allow-missing /boot/initrd-\(Self.el6Kernel)kdump.img \(Self.el6Kernel)"))
 
         // The verifying audit predicted the first-boot rebuilds, and why.
-        let el6Boot = try #require(reports[0].findings.first { $0.check == "kdump.initrd" }?.firstBoot?.first)
+        let el6Boot = try #require(reports[0].findings.first { $0.check.rawValue == "kdump.initrd" }?.firstBoot?.first)
         #expect(el6Boot.rebuilt && el6Boot.reasons.first?.hasPrefix("extra_modules is set") == true, "\(el6Boot)")
-        let el7Boot = try #require(reports[1].findings.first { $0.check == "kdump.initrd" }?.firstBoot)
+        let el7Boot = try #require(reports[1].findings.first { $0.check.rawValue == "kdump.initrd" }?.firstBoot)
         #expect(el7Boot.count == 2)
         for kernel in el7Boot {
             #expect(kernel.rebuilt && kernel.reasons.contains { $0.contains("the dump target's driver on Azure (hv_storvsc) is not in the initrd's usr/lib/dracut/loaded-kernel-modules.txt") },
@@ -88,10 +88,10 @@ import Testing
         for audit in audits {
             #expect(audit.compliant, "\(audit.path): \(audit.findings.filter { $0.status.breaksCompliance })")
         }
-        let el6Modules = try #require(audits[0].findings.first { $0.check == "kdump.initrd_modules" })
+        let el6Modules = try #require(audits[0].findings.first { $0.check.rawValue == "kdump.initrd_modules" })
         #expect(el6Modules.message.contains("blacklisted hv_vmbus hv_storvsc hv_utils hv_netvsc hid-hyperv inside the initrd but never loaded"), "\(el6Modules.message)")
         #expect(el6Modules.actual?.contains("ata_piix prefer_ms_hyperv=0") == true, "\(el6Modules.actual ?? "")")
-        let el7Modules = try #require(audits[1].findings.first { $0.check == "kdump.initrd_modules" })
+        let el7Modules = try #require(audits[1].findings.first { $0.check.rawValue == "kdump.initrd_modules" })
         #expect(el7Modules.status == .pass, "\(el7Modules.message)")
     }
 

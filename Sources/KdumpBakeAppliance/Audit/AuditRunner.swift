@@ -32,8 +32,7 @@ public enum AuditRunner {
             let steps = Dictionary(zip(group, clocks.map(StepProgress.init)), uniquingKeysWith: { first, _ in first })
             let reports = audit(group, options: options, steps: steps) { run.emit(.message, $0) }
             for (clock, report) in zip(clocks, reports) {
-                let status = report.hasErrors ? "error" : report.compliant ? "compliant" : "non-compliant"
-                clock.emit(.finished, "\(status) (\(report.profile ?? "no profile"))", status: status)
+                clock.emit(.finished, "\(report.verdict) (\(report.profile ?? "no profile"))", status: .audit(report.verdict))
             }
             return reports
         }.flatMap { $0 }
@@ -59,10 +58,10 @@ public enum AuditRunner {
                 let lock = try ImageLock(path: path, mode: .shared)
                 if UndoJournal.exists(for: path) { throw DiskImageError(path: path, message: UndoJournal.refusal(for: path)) }
                 let format = try DiskImageFormat.detect(path: path)
-                reports.append(ImageReport(path: path, format: format.rawValue, findings: [VHDFormatCheck.run(path: path, format: format)]))
+                reports.append(ImageReport(path: path, format: format, findings: [VHDFormatCheck.run(path: path, format: format)]))
                 opened.append(OpenedImage(reportIndex: reports.count - 1, path: path, format: format, lock: lock))
             } catch {
-                reports.append(ImageReport(path: path, findings: [Finding(check: "image.open", status: .error, message: "\(error)", path: path)]))
+                reports.append(ImageReport(path: path, findings: [Finding(check: .imageOpen, status: .error, message: "\(error)", path: path)]))
             }
         }
         guard !opened.isEmpty else { return reports }
@@ -106,7 +105,7 @@ public enum AuditRunner {
                         attached.append(image)
                     } catch {
                         let reason = "\(error)".split(separator: "\n").first.map(String.init) ?? "\(error)"
-                        let finding = Finding(check: "os.supported", status: .error, message: "\(image.path): qemu cannot open it as a \(image.format.rawValue) disk image: \(reason)")
+                        let finding = Finding(check: .osSupported, status: .error, message: "\(image.path): qemu cannot open it as a \(image.format.rawValue) disk image: \(reason)")
                         refused.append((image.reportIndex, GuestAudit(findings: [finding] + GuestChecks.notRun(.skip, because: "the image could not be attached"))))
                     }
                 }
@@ -128,7 +127,7 @@ public enum AuditRunner {
                 return (image.reportIndex, auditGuest(onDrive, drive: drive, handle: handle, unidentified: &unidentified, options: options))
             }
         } catch {
-            let finding = Finding(check: "os.supported", status: .error, message: "the appliance failed: \(error)")
+            let finding = Finding(check: .osSupported, status: .error, message: "the appliance failed: \(error)")
             let failed = (attached.isEmpty ? images : attached).map {
                 ($0.reportIndex, GuestAudit(findings: [finding] + GuestChecks.notRun(.skip, because: "not audited: the appliance failed")))
             }
@@ -143,7 +142,7 @@ public enum AuditRunner {
             return GuestAudit(findings: [finding] + GuestChecks.notRun(.skip, because: "no supported Linux guest"))
         }
         guard roots.count == 1 else {
-            let finding = Finding(check: "os.supported", status: .error,
+            let finding = Finding(check: .osSupported, status: .error,
                                   message: "several operating systems found (\(roots.map(\.device).joined(separator: ", "))); kdumpbake handles one per image")
             return GuestAudit(findings: [finding] + GuestChecks.notRun(.skip, because: "several operating systems"))
         }
@@ -155,32 +154,8 @@ public enum AuditRunner {
             let facts = try GuestFactsReader(handle: handle).read(root)
             return GuestAudit(os: root.os, profile: profile.name, findings: [selection.finding] + GuestChecks.run(CheckContext(facts: facts, profile: profile)))
         } catch {
-            let finding = Finding(check: "os.supported", status: .error, message: "reading the guest failed: \(error)")
+            let finding = Finding(check: .osSupported, status: .error, message: "reading the guest failed: \(error)")
             return GuestAudit(os: root.os, profile: profile.name, findings: [finding] + GuestChecks.notRun(.skip, because: "the guest could not be read"))
         }
-    }
-}
-
-/// Names what is on a drive without a Linux root kdumpbake recognises, using libguestfs's full
-/// inspection — slow, so only run (once, for all drives) when such a drive exists.
-struct UnidentifiedGuests {
-    let handle: GuestfsHandle
-    private var inspected: [InspectedOS]?
-
-    init(handle: GuestfsHandle) { self.handle = handle }
-
-    mutating func describe(drive: Int, unmatched: UnmatchedPolicy) -> Finding {
-        if inspected == nil {
-            inspected = ((try? handle.inspectOS()) ?? []).compactMap { try? handle.inspect(root: $0) }
-        }
-        let devices = (try? handle.listDevices()) ?? []
-        guard let os = inspected?.first(where: { RootFinder.driveIndex(of: $0.root, devices: devices) == drive }) else {
-            // A blank or data-only disk is as unmatched as a Windows guest: the policy decides.
-            return Finding(check: "os.supported", status: unmatched == .skip ? .skip : .error, message: "no operating system found on this image")
-        }
-        let name = os.productName.isEmpty || os.productName == "unknown" ? "\(os.distro) \(os.majorVersion).\(os.minorVersion)" : os.productName
-        return Finding(check: "os.supported", status: unmatched == .skip ? .skip : .error,
-                       message: "\(os.type) guest (\(name)): no profile applies; kdumpbake configures RHEL-family Linux guests",
-                       actual: "\(os.type) \(os.distro) \(os.majorVersion).\(os.minorVersion)")
     }
 }

@@ -48,7 +48,9 @@ struct GuestFactsReader {
     }
 
     /// One file, classified without trusting it: resolved inside the guest, size checked before
-    /// reading, devices and directories not read.
+    /// reading, devices and directories not read. Every guest file whose contents kdumpbake reads
+    /// comes through here (or `smallText`), but for initrds and the rpm database, which have
+    /// their own caps below.
     func file(_ path: String) throws -> GuestFile {
         guard let status = try? handle.lstat(path) else { return GuestFile(path: path, state: .missing) }
         var resolved: String?
@@ -144,5 +146,20 @@ struct GuestFactsReader {
         let hostCopy = directory.path + "/file"
         try handle.download(path, toHostFile: hostCopy)
         return try [UInt8](Data(contentsOf: URL(fileURLWithPath: hostCopy)))
+    }
+}
+
+extension GuestFactsReader {
+    /// Release files, /etc/fstab, /etc/selinux/config: a few lines each, so anything bigger is
+    /// not what it claims to be.
+    static let smallFileLimit: Int64 = 64 * 1024
+
+    /// A small text file's contents, following symlinks inside the guest; nil when absent,
+    /// masked, not a regular file or larger than `smallFileLimit`. The same read as `file(_:)`
+    /// with the smaller cap, for the few files read outside `read(_:)`.
+    static func smallText(_ path: String, on handle: GuestfsHandle) throws -> String? {
+        var reader = GuestFactsReader(handle: handle)
+        reader.configFileLimit = smallFileLimit
+        return try reader.file(path).text
     }
 }

@@ -9,8 +9,6 @@ import Guestfs
 /// only to name what they are ("windows", "no operating system found").
 enum RootFinder {
     static let rootFilesystemTypes: Set<String> = ["ext2", "ext3", "ext4", "xfs", "btrfs"]
-    /// Release files and fstab are small; anything bigger is not a release file.
-    static let smallFileLimit: Int64 = 64 * 1024
 
     static func findRoots(on handle: GuestfsHandle) throws -> [GuestRoot] {
         let devices = try handle.listDevices()
@@ -33,11 +31,11 @@ enum RootFinder {
             }
             defer { try? handle.unmountAll() }
             guard try handle.isDirectory("/etc"),
-                  let identity = ReleaseFiles.identify(redhatRelease: try readSmall(handle, "/etc/redhat-release"),
-                                                       osRelease: try readSmall(handle, "/etc/os-release"))
+                  let identity = ReleaseFiles.identify(redhatRelease: try GuestFactsReader.smallText("/etc/redhat-release", on: handle),
+                                                       osRelease: try GuestFactsReader.smallText("/etc/os-release", on: handle))
             else { continue }
             let arch = (try? handle.fileArchitecture(handle.realpath("/bin/sh"))) ?? "unknown"
-            let fstab = FstabEntry.parse(try readSmall(handle, "/etc/fstab") ?? "")
+            let fstab = FstabEntry.parse(try GuestFactsReader.smallText("/etc/fstab", on: handle) ?? "")
             var root = candidate
             root.os = GuestOS(type: "linux", distro: identity.distro, version: identity.version, arch: arch,
                               productName: identity.productName, root: device)
@@ -73,14 +71,6 @@ enum RootFinder {
             .filter { device.hasPrefix($0.element) }
             .max { $0.element.count < $1.element.count }?
             .offset
-    }
-
-    /// A small text file's contents, following symlinks; nil when absent, not a regular file or large.
-    /// The same bounded, symlink-resolving read the facts reader does, with a smaller limit.
-    static func readSmall(_ handle: GuestfsHandle, _ path: String) throws -> String? {
-        var reader = GuestFactsReader(handle: handle)
-        reader.configFileLimit = smallFileLimit
-        return try reader.file(path).text
     }
 }
 

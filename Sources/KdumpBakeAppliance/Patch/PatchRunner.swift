@@ -19,7 +19,7 @@ public enum PatchRunner {
             let report = clashing.contains(path)
                 ? PatchReport(path: path, status: .invalid, message: "\(path): another input has the same file name, and both would be written to the same --output file; image untouched")
                 : PatchTransaction(path: path, options: options, progress: StepProgress(clock)).run()
-            clock.emit(.finished, report.message, status: report.status.rawValue)
+            clock.emit(.finished, report.message, status: .patch(report.status))
             return report
         }
     }

@@ -19,10 +19,15 @@ struct SELinuxLabels {
         return nil
     }
 
-    /// Whether the guest boots with SELinux (enforcing or permissive) per /etc/selinux/config.
+    /// Whether the guest boots with SELinux (enforcing or permissive) per /etc/selinux/config,
+    /// read like every other guest file (`GuestFactsReader.smallText`): resolved inside the
+    /// guest and size-checked on what a symlink points to, not on the link. A config that is
+    /// missing, masked, not a regular file or too large to be one means no SELinux.
     func guestUsesSELinux() throws -> Bool {
-        guard try handle.isFile("/etc/selinux/config", followSymlinks: true), try handle.lstat("/etc/selinux/config").size < 65_536 else { return false }
-        let mode = ShellAssignments.parse(String(decoding: try handle.readFile("/etc/selinux/config"), as: UTF8.self)).value("SELINUX")
+        guard let config = try GuestFactsReader.smallText(Self.configPath, on: handle) else { return false }
+        let mode = ShellAssignments.parse(config).value("SELINUX")
         return mode == "enforcing" || mode == "permissive"
     }
+
+    static let configPath = "/etc/selinux/config"
 }

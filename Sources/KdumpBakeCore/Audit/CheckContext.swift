@@ -61,7 +61,7 @@ struct ProblemList {
     mutating func fail(_ message: String) { failures.append(message) }
     mutating func warn(_ message: String) { warnings.append(message) }
 
-    func finding(_ check: String, pass: String, path: String? = nil, expected: String? = nil, actual: String? = nil) -> Finding {
+    func finding(_ check: CheckID, pass: String, path: String? = nil, expected: String? = nil, actual: String? = nil) -> Finding {
         if !failures.isEmpty {
             return Finding(check: check, status: .fail, message: (failures + warnings).joined(separator: "; "), path: path, expected: expected, actual: actual)
         }

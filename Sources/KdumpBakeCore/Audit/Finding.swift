@@ -16,7 +16,7 @@ public enum FindingStatus: String, Codable, Sendable, CaseIterable {
 /// with a visible `… (N more characters)` at the cut — in `init` and on every later change
 /// (decoding a JSON report keeps what the report holds).
 public struct Finding: Codable, Equatable, Sendable {
-    public var check: String
+    public var check: CheckID
     public var status: FindingStatus
     public var message: String {
         didSet { message = Self.bounded(message, limit: Self.messageLimit) }
@@ -41,7 +41,7 @@ public struct Finding: Codable, Equatable, Sendable {
         case firstBoot = "first_boot"
     }
 
-    public init(check: String, status: FindingStatus, message: String, path: String? = nil, expected: String? = nil, actual: String? = nil,
+    public init(check: CheckID, status: FindingStatus, message: String, path: String? = nil, expected: String? = nil, actual: String? = nil,
                 firstBoot: [FirstBootRebuild]? = nil, rules: String? = nil) {
         self.check = check
         self.status = status

@@ -1,10 +1,6 @@
-/// The guest checks in report order. Each is a pure function of the facts and the profile.
+/// The guest checks in report order (`CheckID.guestChecks`). Each is a pure function of the
+/// facts and the profile.
 public enum GuestChecks {
-    public static let ids = [
-        "vhd.format", "os.supported", "sysctl.kernel_panic", "kdump.installed", "kdump.config",
-        "kdump.initrd", "kdump.initrd_modules", "boot.crashkernel", "kdump.enabled",
-    ]
-
     /// Every check after `os.supported`, for a guest whose profile is known.
     public static func run(_ context: CheckContext) -> [Finding] {
         [
@@ -20,6 +16,6 @@ public enum GuestChecks {
 
     /// Findings for the guest checks that could not run, all with the same reason.
     package static func notRun(_ status: FindingStatus, because reason: String) -> [Finding] {
-        ids.dropFirst(2).map { Finding(check: $0, status: status, message: reason) }
+        CheckID.guestChecks.map { Finding(check: $0, status: status, message: reason) }
     }
 }

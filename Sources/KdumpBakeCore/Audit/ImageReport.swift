@@ -9,8 +9,8 @@ public struct ImageReport: Encodable, Equatable, Sendable {
     }
 
     public var path: String
-    /// `raw`, `qcow2` or `vhd`, detected from the content; nil when the file could not be read.
-    public var format: String?
+    /// Detected from the content (`raw`, `qcow2` or `vhd` in reports); nil when the file could not be read.
+    public var format: DiskImageFormat?
     public var os: OS?
     public var profile: String?
     public var findings: [Finding]
@@ -19,8 +19,11 @@ public struct ImageReport: Encodable, Equatable, Sendable {
     public var compliant: Bool { !findings.contains { $0.status.breaksCompliance } }
     /// Some finding is `error`: the image could not be (fully) audited.
     public var hasErrors: Bool { findings.contains { $0.status == .error } }
+    /// The one-word outcome: errors first, because an image that was not fully audited is not
+    /// known to be compliant either.
+    public var verdict: Verdict { hasErrors ? .error : compliant ? .compliant : .nonCompliant }
 
-    public init(path: String, format: String? = nil, os: OS? = nil, profile: String? = nil, findings: [Finding] = []) {
+    public init(path: String, format: DiskImageFormat? = nil, os: OS? = nil, profile: String? = nil, findings: [Finding] = []) {
         self.path = path
         self.format = format
         self.os = os
@@ -40,6 +43,23 @@ public struct ImageReport: Encodable, Equatable, Sendable {
         try container.encode(findings, forKey: .findings)
     }
 }
+
+extension ImageReport {
+    /// How the audit of one image came out, as `--events json` writes it in its `finished` event.
+    public enum Verdict: String, Encodable, Sendable, CaseIterable, CustomStringConvertible {
+        /// No finding is `fail` or `error`.
+        case compliant
+        /// Some finding is `fail`, none is `error`.
+        case nonCompliant = "non-compliant"
+        /// Some finding is `error`: the image could not be (fully) audited.
+        case error
+
+        public var description: String { rawValue }
+    }
+}
+
+/// Written as its name in reports (`"format": "vhd"`), the same text as `rawValue`.
+extension DiskImageFormat: Encodable {}
 
 extension ImageReport.OS {
     package init(_ os: GuestOS) {

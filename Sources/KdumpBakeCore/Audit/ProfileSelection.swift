@@ -8,20 +8,20 @@ package struct ProfileSelection {
         let identity = "\(os.distro) \(os.version) \(os.arch)" + (os.productName.isEmpty ? "" : " (\(os.productName))")
         if let name = profileName {
             guard let profile = manifest.profile(named: name) else {
-                return ProfileSelection(profile: nil, finding: Finding(check: "os.supported", status: .error,
+                return ProfileSelection(profile: nil, finding: Finding(check: .osSupported, status: .error,
                     message: "\(identity): no profile named \(name) in \(manifest.source)"))
             }
             let fits = profile.match.matches(distro: os.distro, version: os.version, arch: os.arch)
-            return ProfileSelection(profile: profile, finding: Finding(check: "os.supported", status: fits ? .pass : .warn,
+            return ProfileSelection(profile: profile, finding: Finding(check: .osSupported, status: fits ? .pass : .warn,
                 message: "\(identity): profile \(profile.name) (chosen with --profile\(fits ? "" : "; it does not match this guest"))",
                 actual: identity))
         }
         if let profile = manifest.profile(forDistro: os.distro, version: os.version, arch: os.arch) {
-            return ProfileSelection(profile: profile, finding: Finding(check: "os.supported", status: .pass,
+            return ProfileSelection(profile: profile, finding: Finding(check: .osSupported, status: .pass,
                 message: "\(identity): profile \(profile.name)", expected: profile.match.versions.text, actual: identity))
         }
         let status: FindingStatus = manifest.unmatched == .skip ? .skip : .error
-        return ProfileSelection(profile: nil, finding: Finding(check: "os.supported", status: status,
+        return ProfileSelection(profile: nil, finding: Finding(check: .osSupported, status: status,
             message: "\(identity): no profile in \(manifest.source) matches (unmatched: \(manifest.unmatched.rawValue))",
             actual: identity))
     }

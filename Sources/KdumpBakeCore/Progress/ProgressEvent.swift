@@ -20,20 +20,42 @@ public struct ProgressEvent: Encodable, Sendable, Equatable {
     public var kind: Kind
     /// The step, or the message text.
     public var step: String
-    /// For `finished`: `compliant`, `non-compliant`, `error` (audit) or a patch status.
-    public var status: String?
+    /// For `finished`: how the image's audit or patch came out.
+    public var status: Outcome?
     /// Seconds since work on the image (or the run) began.
     public var elapsed: Double
     /// For `progress`: the fraction of the step done, 0…1.
     public var progress: Double?
 
-    public init(image: String?, kind: Kind, step: String, status: String? = nil, elapsed: Double, progress: Double? = nil) {
+    public init(image: String?, kind: Kind, step: String, status: Outcome? = nil, elapsed: Double, progress: Double? = nil) {
         self.image = image
         self.kind = kind
         self.step = step
         self.status = status
         self.elapsed = (elapsed * 10).rounded() / 10
         self.progress = progress.map { (min(max($0, 0), 1) * 1000).rounded() / 1000 }
+    }
+}
+
+extension ProgressEvent {
+    /// How an image's work ended (`status` of a `finished` event), written as one word: the
+    /// audit's verdict (`compliant`, `non-compliant`, `error`) or the patch's status
+    /// (`patched`, `would-patch`, …), the same words the reports use.
+    public enum Outcome: Encodable, Sendable, Equatable, CustomStringConvertible {
+        case audit(ImageReport.Verdict)
+        case patch(PatchReport.Status)
+
+        public var description: String {
+            switch self {
+            case .audit(let verdict): verdict.rawValue
+            case .patch(let status): status.rawValue
+            }
+        }
+
+        public func encode(to encoder: Encoder) throws {
+            var container = encoder.singleValueContainer()
+            try container.encode(description)
+        }
     }
 }
 
@@ -56,7 +78,7 @@ package struct ProgressClock: Sendable {
         return Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
-    package func emit(_ kind: ProgressEvent.Kind, _ step: String, status: String? = nil, progress: Double? = nil) {
+    package func emit(_ kind: ProgressEvent.Kind, _ step: String, status: ProgressEvent.Outcome? = nil, progress: Double? = nil) {
         sink(ProgressEvent(image: image, kind: kind, step: step, status: status, elapsed: elapsed, progress: progress))
     }
 }

@@ -8,7 +8,7 @@ public enum JUnitReport {
         for image in document.images {
             xml += "  <testsuite name=\"\(escape(image.path))\" tests=\"\(image.findings.count)\" failures=\"\(count(image.findings, .fail))\" errors=\"\(count(image.findings, .error))\" skipped=\"\(count(image.findings, .skip))\">\n"
             for finding in image.findings {
-                xml += "    <testcase classname=\"\(escape(image.path))\" name=\"\(escape(finding.check))\""
+                xml += "    <testcase classname=\"\(escape(image.path))\" name=\"\(finding.check.rawValue)\""
                 let message = escape(finding.message)
                 switch finding.status {
                 case .pass: xml += "/>\n"

@@ -5,17 +5,46 @@ public struct PatchDocument: Encodable, Sendable {
     public var tool = "kdumpbake"
     public var version = KdumpBakeVersion.current
     public var images: [PatchReport]
-    public var summary: [String: Int]
+    public var summary: Summary
 
     public init(reports: [PatchReport]) {
         images = reports
-        var counts: [String: Int] = ["images": reports.count]
-        for report in reports { counts[report.status.rawValue, default: 0] += 1 }
-        summary = counts
+        summary = Summary(reports)
     }
 
     public func json() -> String {
         String(decoding: JSONOutput.encode(self, pretty: true) ?? Data("{}".utf8), as: UTF8.self) + "\n"
+    }
+}
+
+extension PatchDocument {
+    /// `{"images": N, "patched": N, …}`: how many images, and how many ended with each status.
+    /// A status no image ended with is left out, so the keys say at a glance what happened.
+    public struct Summary: Encodable, Sendable, Equatable {
+        public var images: Int
+        public var statuses: [PatchReport.Status: Int]
+
+        init(_ reports: [PatchReport]) {
+            images = reports.count
+            statuses = Dictionary(reports.map { ($0.status, 1) }, uniquingKeysWith: +)
+        }
+
+        /// How many images ended with `status`.
+        public func count(_ status: PatchReport.Status) -> Int { statuses[status] ?? 0 }
+
+        /// One flat object: "images" beside the statuses' own words (`already-compliant`).
+        private struct Key: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+
+        public func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encode(images, forKey: Key(stringValue: "images"))
+            for (status, count) in statuses { try container.encode(count, forKey: Key(stringValue: status.rawValue)) }
+        }
     }
 }
 
@@ -32,7 +61,7 @@ public enum PatchTextReport {
             for note in report.notes { line("  note: \(note)") }
             if report.status == .failed {
                 for finding in report.findings where finding.status.breaksCompliance {
-                    line("  \(finding.status.rawValue.uppercased()) \(finding.check): \(finding.message)")
+                    line("  \(finding.status.rawValue.uppercased()) \(finding.check.rawValue): \(finding.message)")
                 }
             }
             if report.status == .wouldPatch, let diff = report.diff, !diff.isEmpty { out += TerminalText.escape(diff, allowingNewlines: true) }

@@ -19,8 +19,7 @@ public enum ReportDirectory {
         }
         // JUnit: per image, a "patch" test case for the outcome, then the verifying audit's checks.
         let images = reports.map { report in
-            let outcome = Finding(check: "patch", status: report.status == .failed ? .fail : report.status == .invalid ? .error : .pass,
-                                  message: report.message)
+            let outcome = Finding(check: .patch, status: report.status.junitStatus, message: report.message)
             return ImageReport(path: report.path, profile: report.profile, findings: [outcome] + report.findings)
         }
         try write(JUnitReport.render(AuditDocument(images: images)), to: directory, name: "junit.xml")
@@ -45,6 +44,19 @@ public enum ReportDirectory {
             try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
             throw DiskImageError(path: path, message: "cannot write the report: \(error.localizedDescription)")
+        }
+    }
+}
+
+extension PatchReport.Status {
+    /// The patch outcome as a JUnit test case: a failed patch fails, an image that could not be
+    /// patched is an error, and everything else (patched, already compliant, a dry run, a
+    /// skipped guest) passes.
+    fileprivate var junitStatus: FindingStatus {
+        switch self {
+        case .failed: .fail
+        case .invalid: .error
+        case .patched, .alreadyCompliant, .wouldPatch, .skipped: .pass
         }
     }
 }

@@ -15,11 +15,11 @@ public struct TextReport {
         var out = ""
         for image in document.images {
             out += "\(safe(image.path))\n"
-            let identity = [image.format, image.os.map { "\($0.distro) \($0.version) \($0.arch)" }, image.profile.map { "profile \($0)" }]
+            let identity = [image.format?.rawValue, image.os.map { "\($0.distro) \($0.version) \($0.arch)" }, image.profile.map { "profile \($0)" }]
                 .compactMap { $0 }.joined(separator: ", ")
             if !identity.isEmpty { out += "  \(safe(identity))\n" }
             if let rules = image.findings.lazy.compactMap(\.rules).first { out += "  rules of \(safe(rules))\n" }
-            let checks = image.findings.map { safe($0.check) }
+            let checks = image.findings.map(\.check.rawValue)  // kdumpbake's own words (`CheckID`): nothing to escape
             let width = checks.map(\.count).max() ?? 0
             for (finding, check) in zip(image.findings, checks) {
                 let padded = check.padding(toLength: width, withPad: " ", startingAt: 0)
@@ -35,8 +35,8 @@ public struct TextReport {
     private func verdict(_ image: ImageReport) -> String {
         if image.hasErrors { return colourise("NOT AUDITED: see the errors above", "31") }
         if image.compliant { return colourise("COMPLIANT: reboots by itself after a panic on Azure", "32") }
-        let failing = image.findings.filter { $0.status.breaksCompliance }.map(\.check)
-        return colourise("NON-COMPLIANT: \(safe(failing.joined(separator: ", ")))", "31")
+        let failing = image.findings.filter { $0.status.breaksCompliance }.map(\.check.rawValue)
+        return colourise("NON-COMPLIANT: \(failing.joined(separator: ", "))", "31")
     }
 
     /// Text from outside kdumpbake, as one line without control characters.

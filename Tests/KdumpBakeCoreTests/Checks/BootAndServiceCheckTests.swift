@@ -8,7 +8,7 @@ extension Checks {
 
         @Test func el6DefaultEntryWithCrashkernel() {
             let finding = CrashkernelCheck.run(Fixture.el6.context("el6-hyperv"))
-            #expect(finding.check == "boot.crashkernel")
+            #expect(finding.check.rawValue == "boot.crashkernel")
             #expect(finding.status == .pass)
             #expect(finding.message == "the default kernel (\(Fixture.el6Kernel)) boots with crashkernel=auto")
             #expect(finding.path == "/boot/grub/grub.conf")
@@ -137,7 +137,7 @@ extension Checks {
     struct KdumpServiceCheckTests {
         @Test func el6BothRunlevels() {
             let finding = KdumpServiceCheck.run(Fixture.el6.context("el6-hyperv"))
-            #expect(finding.check == "kdump.enabled")
+            #expect(finding.check.rawValue == "kdump.enabled")
             #expect(finding.status == .pass)
             #expect(finding.message == "kdump starts in runlevels 3 and 5")
         }

@@ -7,7 +7,7 @@ extension Checks {
     struct KdumpInstalledCheckTests {
         @Test func present() {
             let finding = KdumpInstalledCheck.run(Fixture.el6.context("el6-hyperv"))
-            #expect(finding.check == "kdump.installed")
+            #expect(finding.check.rawValue == "kdump.installed")
             #expect(finding.status == .pass)
             #expect(finding.message == "kexec-tools present (/sbin/mkdumprd, /etc/kdump.conf)")
             #expect(finding.path == "/sbin/mkdumprd")
@@ -52,7 +52,7 @@ extension Checks {
 
         @Test func knowledgeBaseBlockPasses() {
             let finding = run(Fixture.el6KdumpConf)
-            #expect(finding.check == "kdump.config")
+            #expect(finding.check.rawValue == "kdump.config")
             #expect(finding.status == .pass)
             #expect(finding.message == "/etc/kdump.conf matches profile el6-hyperv")
             #expect(finding.path == "/etc/kdump.conf")

@@ -6,7 +6,7 @@ extension Checks {
     struct KdumpInitrdPresenceTests {
         @Test func noKernels() {
             let finding = KdumpInitrdCheck.presence(Fixture.el6.kernels().context("el6-hyperv"))
-            #expect(finding.check == "kdump.initrd")
+            #expect(finding.check.rawValue == "kdump.initrd")
             #expect(finding.status == .fail)
             #expect(finding.message == "no installed kernel found (a /boot/vmlinuz-KVER with /lib/modules/KVER)")
         }
@@ -131,7 +131,7 @@ extension Checks {
 
         @Test func el6BlacklistedFilesPresentButNeverLoadedPass() {
             let finding = el6(files: Self.realEl6Modules, init: Self.goodInit)
-            #expect(finding.check == "kdump.initrd_modules")
+            #expect(finding.check.rawValue == "kdump.initrd_modules")
             #expect(finding.status == .pass)
             #expect(finding.message.contains("blacklisted hv_vmbus hv_storvsc hv_utils hv_netvsc hid-hyperv inside the initrd but never loaded"))
             #expect(finding.message.contains("/init also loads cdrom virtio_scsi"))

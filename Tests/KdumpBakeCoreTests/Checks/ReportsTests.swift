@@ -11,20 +11,20 @@ extension Checks {
     struct ReportsTests {
         static let os = ImageReport.OS(type: "linux", distro: "centos", version: "6.4", arch: "x86_64", product: "CentOS release 6.4 (Final)")
 
-        static func finding(_ check: String, _ status: FindingStatus, _ message: String = "msg", path: String? = nil,
+        static func finding(_ check: CheckID, _ status: FindingStatus, _ message: String = "msg", path: String? = nil,
                             expected: String? = nil, actual: String? = nil) -> Finding {
             Finding(check: check, status: status, message: message, path: path, expected: expected, actual: actual)
         }
 
-        static let compliantImage = ImageReport(path: "/images/good.vhd", format: "vhd", os: os, profile: "el6-hyperv", findings: [
-            finding("vhd.format", .pass), finding("os.supported", .pass), finding("kdump.initrd", .warn, "stale"),
-            finding("kdump.initrd_modules", .skip, "none yet"),
+        static let compliantImage = ImageReport(path: "/images/good.vhd", format: .vhd, os: os, profile: "el6-hyperv", findings: [
+            finding(.vhdFormat, .pass), finding(.osSupported, .pass), finding(.kdumpInitrd, .warn, "stale"),
+            finding(.kdumpInitrdModules, .skip, "none yet"),
         ])
-        static let failingImage = ImageReport(path: "/images/bad.qcow2", format: "qcow2", os: os, profile: "el6-hyperv", findings: [
-            finding("vhd.format", .skip), finding("sysctl.kernel_panic", .fail, "kernel.panic is not set", path: "/etc/sysctl.conf",
+        static let failingImage = ImageReport(path: "/images/bad.qcow2", format: .qcow2, os: os, profile: "el6-hyperv", findings: [
+            finding(.vhdFormat, .skip), finding(.sysctlKernelPanic, .fail, "kernel.panic is not set", path: "/etc/sysctl.conf",
                                                   expected: "5", actual: "0 (kernel default)"),
         ])
-        static let brokenImage = ImageReport(path: "/images/broken.raw", findings: [finding("image.open", .error, "cannot open")])
+        static let brokenImage = ImageReport(path: "/images/broken.raw", findings: [finding(.imageOpen, .error, "cannot open")])
 
         // MARK: JSON
 
@@ -71,7 +71,7 @@ extension Checks {
 
         @Test func jsonKeepsHostileTextIntact() throws {
             let hostile = "a\u{1}b \"q\" </x> & \\ é"
-            let image = ImageReport(path: "/i.vhd", findings: [Self.finding("kdump.config", .fail, hostile)])
+            let image = ImageReport(path: "/i.vhd", findings: [Self.finding(.kdumpConfig, .fail, hostile)])
             let object = try #require(try JSONSerialization.jsonObject(with: Data(AuditDocument(images: [image]).json().utf8)) as? [String: Any])
             let images = try #require(object["images"] as? [[String: Any]])
             let findings = try #require(images.first?["findings"] as? [[String: Any]])
@@ -85,20 +85,58 @@ extension Checks {
             #expect(AuditDocument(images: [Self.compliantImage, Self.brokenImage]).exitCode == 2)
             #expect(AuditDocument(images: [Self.failingImage, Self.brokenImage]).exitCode == 2)
             // warn and skip alone never fail an image.
-            let warnings = ImageReport(path: "/w", findings: [Self.finding("a", .warn), Self.finding("b", .skip)])
+            let warnings = ImageReport(path: "/w", findings: [Self.finding(.kdumpInitrd, .warn), Self.finding(.kdumpInitrdModules, .skip)])
             #expect(AuditDocument(images: [warnings]).exitCode == 0)
+        }
+
+        // MARK: typed statuses write the words they replaced
+
+        @Test func verdicts() {
+            #expect(Self.compliantImage.verdict == .compliant)
+            #expect(Self.failingImage.verdict == .nonCompliant)
+            #expect(Self.brokenImage.verdict == .error)
+            #expect(ImageReport.Verdict.allCases.map(\.rawValue) == ["compliant", "non-compliant", "error"])
+            #expect("\(ImageReport.Verdict.nonCompliant)" == "non-compliant")
+        }
+
+        @Test func patchSummaryEncodesLikeTheDictionaryItReplaced() throws {
+            let reports = [PatchReport(path: "/a", status: .patched, message: "a"), PatchReport(path: "/b", status: .alreadyCompliant, message: "b"),
+                           PatchReport(path: "/c", status: .patched, message: "c")]
+            let summary = PatchDocument(reports: reports).summary
+            #expect(summary.images == 3 && summary.count(.patched) == 2 && summary.count(.alreadyCompliant) == 1 && summary.count(.failed) == 0)
+            let compact = try #require(JSONOutput.encode(summary, pretty: false))
+            #expect(String(decoding: compact, as: UTF8.self) == #"{"already-compliant":1,"images":3,"patched":2}"#)
+            let dictionary: [String: Int] = ["images": 3, "patched": 2, "already-compliant": 1]
+            #expect(JSONOutput.encode(summary, pretty: true) == JSONOutput.encode(dictionary, pretty: true))
+            let empty = try #require(JSONOutput.encode(PatchDocument(reports: []).summary, pretty: false))
+            #expect(String(decoding: empty, as: UTF8.self) == #"{"images":0}"#)
+        }
+
+        @Test func patchReportDirectoryJUnitHasAPatchCaseFirst() throws {
+            let directory = try HostDirectory()
+            var failed = PatchReport(path: "/images/f.vhd", status: .failed, message: "verification failed")
+            failed.findings = [Self.finding(.sysctlKernelPanic, .fail, "not set")]
+            let reports = [PatchReport(path: "/images/p.vhd", status: .patched, message: "patched"), failed,
+                           PatchReport(path: "/images/i.vhd", status: .invalid, message: "not patchable"),
+                           PatchReport(path: "/images/s.vhd", status: .skipped, message: "skipped")]
+            try ReportDirectory.write(patch: reports, to: directory.path)
+            let parsed = try JUnitXML(String(contentsOfFile: directory.path + "/junit.xml", encoding: .utf8))
+            let cases = parsed.elements.filter { $0.name == "testcase" }
+            #expect(cases.map { $0.attributes["name"] } == ["patch", "patch", "sysctl.kernel_panic", "patch", "patch"])
+            #expect(parsed.elements.filter { $0.name == "failure" }.map { $0.attributes["message"] } == ["verification failed", "not set"])
+            #expect(parsed.elements.filter { $0.name == "error" }.map { $0.attributes["message"] } == ["not patchable"])
         }
 
         // MARK: JUnit
 
         @Test func junitCountsAndStructure() throws {
             let image = ImageReport(path: "/images/mixed.vhd", findings: [
-                Self.finding("vhd.format", .pass), Self.finding("os.supported", .pass),
-                Self.finding("sysctl.kernel_panic", .fail, "not set", path: "/etc/sysctl.conf", expected: "5", actual: "0"),
-                Self.finding("kdump.config", .fail, "bad"),
-                Self.finding("kdump.initrd", .warn, "stale"),
-                Self.finding("kdump.initrd_modules", .skip, "none"),
-                Self.finding("boot.crashkernel", .error, "unreadable"),
+                Self.finding(.vhdFormat, .pass), Self.finding(.osSupported, .pass),
+                Self.finding(.sysctlKernelPanic, .fail, "not set", path: "/etc/sysctl.conf", expected: "5", actual: "0"),
+                Self.finding(.kdumpConfig, .fail, "bad"),
+                Self.finding(.kdumpInitrd, .warn, "stale"),
+                Self.finding(.kdumpInitrdModules, .skip, "none"),
+                Self.finding(.bootCrashkernel, .error, "unreadable"),
             ])
             let xml = JUnitReport.render(AuditDocument(images: [image, Self.compliantImage]))
             let parsed = try JUnitXML(xml)
@@ -118,7 +156,7 @@ extension Checks {
 
             let cases = parsed.elements.filter { $0.name == "testcase" }
             #expect(cases.count == 11)
-            #expect(cases.prefix(7).map { $0.attributes["name"] } == image.findings.map(\.check))
+            #expect(cases.prefix(7).map { $0.attributes["name"] } == image.findings.map(\.check.rawValue))
             #expect(cases.allSatisfy { $0.attributes["classname"] != nil })
             #expect(parsed.elements.filter { $0.name == "failure" }.map { $0.attributes["message"] } == ["not set", "bad"])
             #expect(parsed.elements.filter { $0.name == "error" }.map { $0.attributes["message"] } == ["unreadable"])
@@ -131,10 +169,10 @@ extension Checks {
         @Test func junitEscapesHostileText() throws {
             let hostile = "bad <directive> & \"quoted\" 'single' \u{1}\u{8}\u{1B}[31m end"
             let image = ImageReport(path: "/images/<evil>&\".vhd", findings: [
-                Self.finding("kdump.config", .fail, hostile, path: "/etc/kdump.conf", actual: "blacklist <x> & \u{7}"),
-                Self.finding("kdump.initrd", .warn, hostile),
-                Self.finding("kdump.enabled", .skip, hostile),
-                Self.finding("boot.crashkernel", .error, hostile),
+                Self.finding(.kdumpConfig, .fail, hostile, path: "/etc/kdump.conf", actual: "blacklist <x> & \u{7}"),
+                Self.finding(.kdumpInitrd, .warn, hostile),
+                Self.finding(.kdumpEnabled, .skip, hostile),
+                Self.finding(.bootCrashkernel, .error, hostile),
             ])
             let xml = JUnitReport.render(AuditDocument(images: [image]))
             #expect(!xml.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" && $0 != "\t" && $0 != "\r" })

@@ -6,7 +6,7 @@ extension Checks {
     struct SysctlCheckTests {
         @Test func el6AbsentMeansKernelDefaultZero() {
             let finding = SysctlCheck.run(Fixture.el6.file("/etc/sysctl.conf", "kernel.sysrq = 0\n").context("el6-hyperv"))
-            #expect(finding.check == "sysctl.kernel_panic")
+            #expect(finding.check.rawValue == "sysctl.kernel_panic")
             #expect(finding.status == .fail)
             #expect(finding.actual == "0 (kernel default)")
             #expect(finding.expected == "5")

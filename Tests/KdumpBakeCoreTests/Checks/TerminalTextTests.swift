@@ -104,13 +104,13 @@ extension Checks {
             let os = ImageReport.OS(type: "linux", distro: "centos", version: "6.4", arch: "x86_64\u{1B}[8m",
                                     product: "CentOS release 6.4 (Final)\u{1B}]0;pwned\u{07}\u{9B}2J")
             let kernel = "2.6.32-999\u{1B}]0;kern\u{07}\u{1B}[2J\u{9B}1A\u{9D}.el6.x86_64"
-            var config = Finding(check: "kdump.config", status: .fail, message: "line 3: \(Self.hostile), expected /var/crash",
+            var config = Finding(check: .kdumpConfig, status: .fail, message: "line 3: \(Self.hostile), expected /var/crash",
                                  path: "/etc/kdump.conf", expected: "path /var/crash", actual: Self.hostile)
             config.rules = "kexec-tools ≈2.0.0-258\u{1B}[5m"
-            let image = ImageReport(path: "/images/evil\u{1B}[31m.vhd", format: "raw", os: os, profile: "el6-hyperv", findings: [
-                Finding(check: "os.supported", status: .pass, message: "centos 6.4 x86_64 (\(os.product)): profile el6-hyperv"),
+            let image = ImageReport(path: "/images/evil\u{1B}[31m.vhd", format: .raw, os: os, profile: "el6-hyperv", findings: [
+                Finding(check: .osSupported, status: .pass, message: "centos 6.4 x86_64 (\(os.product)): profile el6-hyperv"),
                 config,
-                Finding(check: "kdump.initrd", status: .warn, message: "\(kernel): no /boot/initrd-\(kernel)kdump.img; built at first boot"),
+                Finding(check: .kdumpInitrd, status: .warn, message: "\(kernel): no /boot/initrd-\(kernel)kdump.img; built at first boot"),
             ])
             return AuditDocument(images: [image])
         }
@@ -188,7 +188,7 @@ extension Checks {
 
         @Test func findingBoundsMessageAndValues() {
             let long = String(repeating: "a", count: 10_000)
-            let finding = Finding(check: "kdump.config", status: .fail, message: long, expected: long, actual: long)
+            let finding = Finding(check: .kdumpConfig, status: .fail, message: long, expected: long, actual: long)
             #expect(finding.message == String(repeating: "a", count: Finding.messageLimit) + "… (\(10_000 - Finding.messageLimit) more characters)")
             #expect(finding.actual == String(repeating: "a", count: Finding.valueLimit) + "… (\(10_000 - Finding.valueLimit) more characters)")
             #expect(finding.expected == finding.actual)
@@ -198,23 +198,23 @@ extension Checks {
 
         @Test func findingBoundKeepsTextUpToTheLimit() {
             let exact = String(repeating: "é", count: Finding.messageLimit)
-            #expect(Finding(check: "c", status: .pass, message: exact).message == exact)
-            let short = Finding(check: "c", status: .fail, message: "kernel.panic is not set", actual: "0 (kernel default)")
+            #expect(Finding(check: .kdumpConfig, status: .pass, message: exact).message == exact)
+            let short = Finding(check: .kdumpConfig, status: .fail, message: "kernel.panic is not set", actual: "0 (kernel default)")
             #expect(short.message == "kernel.panic is not set" && short.actual == "0 (kernel default)")
-            #expect(Finding(check: "c", status: .pass, message: "m").actual == nil)
+            #expect(Finding(check: .kdumpConfig, status: .pass, message: "m").actual == nil)
         }
 
         @Test func findingBoundCountsScalarsNotCharacters() {
             // One grapheme cluster, 20 001 scalars: `count` says 1, the bound still applies.
             let zalgo = "e" + String(repeating: "\u{301}", count: 20_000)
             #expect(zalgo.count == 1)
-            let finding = Finding(check: "c", status: .fail, message: zalgo)
+            let finding = Finding(check: .kdumpConfig, status: .fail, message: zalgo)
             #expect(finding.message.unicodeScalars.count < Finding.messageLimit + 40)
             #expect(finding.message.hasSuffix("… (\(20_001 - Finding.messageLimit) more characters)"))
         }
 
         @Test func findingBoundAppliesToLaterChanges() {
-            var finding = Finding(check: "c", status: .fail, message: "short")
+            var finding = Finding(check: .kdumpConfig, status: .fail, message: "short")
             finding.message = String(repeating: "m", count: 50_000)
             finding.actual = String(repeating: "v", count: 50_000)
             finding.expected = String(repeating: "w", count: 50_000)
@@ -263,7 +263,7 @@ extension Checks {
 
         @Test func jsonOutputEscapesDELAndC1AndRoundTrips() throws {
             let guest = "bogus\u{1B}[2J \u{7F} \u{9B}31m \u{9D}0;t\u{07}"
-            let document = AuditDocument(images: [ImageReport(path: "/i.vhd", findings: [Finding(check: "kdump.config", status: .fail, message: guest)])])
+            let document = AuditDocument(images: [ImageReport(path: "/i.vhd", findings: [Finding(check: .kdumpConfig, status: .fail, message: guest)])])
             let json = document.json()
             #expect(!json.unicodeScalars.contains { ($0.value < 0x20 && $0 != "\n") || (0x7F...0x9F).contains($0.value) })
             #expect(json.contains("bogus\\u001b[2J \\u007f \\u009b31m \\u009d0;t\\u0007"))

@@ -51,4 +51,17 @@ import Testing
         let progress = String(decoding: try encoder.encode(ProgressEvent(image: "a", kind: .progress, step: "s", elapsed: 2, progress: 0.12345)), as: UTF8.self)
         #expect(progress == #"{"elapsed":2,"image":"a","kind":"progress","progress":0.123,"step":"s"}"#)
     }
+
+    @Test func finishedEventsWriteTheOutcomeAsOneWord() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        func json(_ status: ProgressEvent.Outcome) throws -> String {
+            String(decoding: try encoder.encode(ProgressEvent(image: "a", kind: .finished, step: "s", status: status, elapsed: 1)), as: UTF8.self)
+        }
+        #expect(try json(.audit(.nonCompliant)) == #"{"elapsed":1,"image":"a","kind":"finished","status":"non-compliant","step":"s"}"#)
+        #expect(try json(.audit(.compliant)).contains(#""status":"compliant""#))
+        #expect(try json(.audit(.error)).contains(#""status":"error""#))
+        #expect(try json(.patch(.alreadyCompliant)).contains(#""status":"already-compliant""#))
+        #expect(try json(.patch(.wouldPatch)).contains(#""status":"would-patch""#))
+    }
 }

@@ -2,7 +2,7 @@
 /// Azure's preparation guides suggest removing `crashkernel=auto` to save memory, so an image
 /// may lack it on purpose; then kdump cannot work and the audit says so plainly.
 enum CrashkernelCheck {
-    static let id = "boot.crashkernel"
+    static let id = CheckID.bootCrashkernel
 
     static func run(_ context: CheckContext) -> Finding {
         guard let wanted = context.values.crashkernel else {

@@ -1,7 +1,7 @@
 /// `kdump.config`: /etc/kdump.conf (and /etc/sysconfig/kdump where the family puts capture-kernel
 /// parameters) say what the profile requires — and nothing this family's kdump service rejects.
 enum KdumpConfigCheck {
-    static let id = "kdump.config"
+    static let id = CheckID.kdumpConfig
 
     static func run(_ context: CheckContext) -> Finding {
         guard let conf = context.kdumpConf else {

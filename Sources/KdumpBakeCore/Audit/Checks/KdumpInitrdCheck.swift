@@ -6,8 +6,8 @@
 /// configuration builds with the guest's own mkdumprd, and the service rebuilds with the same
 /// kdump.conf on the real hardware. A *missing* or *stale* initrd is a warning: nothing verified it.
 enum KdumpInitrdCheck {
-    static let presenceID = "kdump.initrd"
-    static let modulesID = "kdump.initrd_modules"
+    static let presenceID = CheckID.kdumpInitrd
+    static let modulesID = CheckID.kdumpInitrdModules
 
     static func presence(_ context: CheckContext) -> Finding {
         let kernels = context.selectedKernels

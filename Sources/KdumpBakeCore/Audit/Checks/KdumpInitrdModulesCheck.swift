@@ -33,7 +33,7 @@ extension KdumpInitrdCheck {
             }
         }
         if checked.isEmpty && problems.failures.isEmpty && problems.warnings.isEmpty {
-            return Finding(check: modulesID, status: .skip, message: "no kdump initrd to inspect yet (see kdump.initrd)")
+            return Finding(check: modulesID, status: .skip, message: "no kdump initrd to inspect yet (see \(presenceID))")
         }
         let expected = (required.isEmpty ? [] : ["loads \(required.joined(separator: " "))"])
             + (forbidden.isEmpty ? [] : ["never loads \(forbidden.joined(separator: " "))"])

@@ -1,6 +1,6 @@
 /// `kdump.installed`: kexec-tools is installed (mkdumprd and /etc/kdump.conf are present).
 enum KdumpInstalledCheck {
-    static let id = "kdump.installed"
+    static let id = CheckID.kdumpInstalled
 
     static func run(_ context: CheckContext) -> Finding {
         var problems = ProblemList()

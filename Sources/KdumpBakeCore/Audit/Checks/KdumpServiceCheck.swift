@@ -1,7 +1,7 @@
 /// `kdump.enabled`: the kdump service starts at boot (SysV rc3/rc5 links on el6, the systemd
 /// multi-user wants link on el7+). Without it no capture kernel is loaded and nothing is dumped.
 enum KdumpServiceCheck {
-    static let id = "kdump.enabled"
+    static let id = CheckID.kdumpEnabled
 
     static func run(_ context: CheckContext) -> Finding {
         guard context.values.enableService == true else {

@@ -1,7 +1,7 @@
 /// `sysctl.kernel_panic`: the value the guest really gets at boot, after its distro's
 /// precedence rules, must be the profile's. The kernel default, 0, means "never reboot".
 enum SysctlCheck {
-    static let id = "sysctl.kernel_panic"
+    static let id = CheckID.sysctlKernelPanic
 
     static func run(_ context: CheckContext) -> Finding {
         guard let wanted = context.values.panicTimeout else {

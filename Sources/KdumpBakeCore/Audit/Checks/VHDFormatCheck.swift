@@ -3,7 +3,7 @@ import Foundation
 /// `vhd.format`: a VHD that Azure accepts — pure Swift on the host, no appliance. Azure takes
 /// fixed VHDs only, with a virtual size that is a whole number of MiB and at most 1,023 GiB.
 public enum VHDFormatCheck {
-    public static let id = "vhd.format"
+    public static let id = CheckID.vhdFormat
     static let maximumSize: UInt64 = 1023 << 30
 
     public static func run(path: String, format: DiskImageFormat) -> Finding {
