@@ -17,7 +17,7 @@ enum KdumpServiceCheck {
                            message: "kdump is not enabled in runlevel \(missing.map(String.init).joined(separator: " and ")) (no /etc/rc.d/rcN.d/S??kdump link; chkconfig kdump on)",
                            path: "/etc/rc.d", expected: "S??kdump in rc3.d and rc5.d", actual: links.isEmpty ? "none" : links.joined(separator: " "))
         }
-        let wants = GuestPaths.serviceLinkGlobs.last!
+        let wants = GuestPaths.kdumpWantsLink
         if links.contains(wants) {
             return Finding(check: id, status: .pass, message: "kdump.service is enabled (multi-user.target)", path: wants)
         }
