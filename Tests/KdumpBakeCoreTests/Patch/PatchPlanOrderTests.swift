@@ -95,7 +95,7 @@ import Testing
             "--- a/etc/kdump.conf", "+++ b/etc/kdump.conf", "@@ -1,3 +1,7 @@",
             "--- a/etc/sysctl.d/99-zz-kdumpbake.conf", "+++ b/etc/sysctl.d/99-zz-kdumpbake.conf", "@@ -0,0 +1,2 @@",
             "--- a/etc/default/grub", "+++ b/etc/default/grub", "@@ -1,5 +1,5 @@",
-            "--- a/boot/grub2/grub.cfg", "+++ b/boot/grub2/grub.cfg", "@@ -15,11 +15,11 @@",
+            "--- a/boot/grub2/grub.cfg", "+++ b/boot/grub2/grub.cfg", "@@ -16,11 +16,11 @@",
         ])
         #expect(plan.diff.contains("-GRUB_CMDLINE_LINUX=\"console=ttyS0\"\n+GRUB_CMDLINE_LINUX=\"console=ttyS0 crashkernel=256M\"\n"))
     }
