@@ -6,6 +6,7 @@ import PackageDescription
 //   Guestfs             a thin typed binding of libguestfs, no product policy
 //   KdumpBakeAppliance  everything that talks to the appliance: launching, reading facts, applying plans
 //   KdumpBakeCLI        the `kdumpbake` command
+//   KdumpBakeCommandLine what the `kdumpbake` and `kdumpbake-demo` executables share: stderr, exit statuses
 let package = Package(
     name: "kdumpbake",
     products: [
@@ -54,16 +55,39 @@ let package = Package(
                 .embedInCode("sysconfig-kdump.mustache"),
             ]
         ),
-        // The `kdumpbake` command: one file per subcommand, thin.
+        // What every kdumpbake executable shares: the one writer of standard error (progress and
+        // messages), the classification of how a command ends, and the exit status computed from it.
+        .target(
+            name: "KdumpBakeCommandLine",
+            dependencies: [
+                "KdumpBakeCore",
+                "KdumpBakeAppliance",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The `kdumpbake` command: one file per subcommand, thin. No test code: the demo is its own executable.
         .executableTarget(
             name: "KdumpBakeCLI",
             dependencies: [
                 "KdumpBakeCore",
                 "KdumpBakeAppliance",
-                "TestImages",  // `kdumpbake demo` builds its sample image with the test image builder
+                "KdumpBakeCommandLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        // `swift run kdumpbake-demo`: builds a look-alike sample image with the test image builder, then
+        // audits, patches and audits it again. Kept out of `kdumpbake` so the product carries no test code.
+        .executableTarget(
+            name: "kdumpbake-demo",
+            dependencies: [
+                "KdumpBakeCore",
+                "KdumpBakeAppliance",
+                "KdumpBakeCommandLine",
+                "TestImages",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Demo"
         ),
         // Builds CentOS look-alike test images from scratch with host tools (and the appliance for xfs).
         .target(name: "TestImages", path: "Tests/TestImages"),

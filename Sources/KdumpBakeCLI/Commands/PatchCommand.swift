@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
-import KdumpBakeCore
 import KdumpBakeAppliance
+import KdumpBakeCommandLine
+import KdumpBakeCore
 
 extension KdumpBakeCommand {
     /// `kdumpbake patch`: make images compliant, verified, all-or-nothing.
@@ -19,19 +20,23 @@ extension KdumpBakeCommand {
 
         enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
 
-        @OptionGroup var options: ManifestOptions
+        @OptionGroup var manifest: ManifestOptions
+        @OptionGroup var profile: ProfileOption
+        @OptionGroup var appliance: ApplianceOptions
         @OptionGroup var pipeline: PipelineOptions
 
         @Flag(name: .long, help: "Patch the images themselves (after verification; see the README for the commit window).")
         var inPlace = false
 
-        @Option(name: .long, help: ArgumentHelp("Write patched copies into this directory; the originals are not modified.", valueName: "dir"))
+        @Option(name: .long, help: ArgumentHelp("Write patched copies into this directory; the originals are not modified.", valueName: "dir"),
+                completion: .directory)
         var output: String?
 
         @Flag(name: .long, help: "Open read-only and print the diff of every file and every command; change nothing.")
         var dryRun = false
 
-        @Option(name: .long, help: ArgumentHelp("Templates overriding the built-in ones (same file names).", valueName: "dir"))
+        @Option(name: .long, help: ArgumentHelp("Templates overriding the built-in ones (same file names).", valueName: "dir"),
+                completion: .directory)
         var templates: String?
 
         @Option(name: .long, help: ArgumentHelp("Seconds allowed for each mkdumprd run.", valueName: "seconds"))
@@ -43,7 +48,8 @@ extension KdumpBakeCommand {
         @Option(name: .long, help: "Report format.")
         var format: Format = .text
 
-        @Argument(help: ArgumentHelp("Disk images (VHD, raw, qcow2). Default: the manifest's images.", valueName: "image"))
+        @Argument(help: ArgumentHelp("Disk images (VHD, raw, qcow2). Default: the manifest's images.", valueName: "image"),
+                  completion: .file())
         var images: [String] = []
 
         func validate() throws {
@@ -55,26 +61,23 @@ extension KdumpBakeCommand {
         }
 
         func run() throws {
-            let manifest = try options.loadManifest()
-            let paths = try pipeline.select(try options.images(arguments: images, manifest: manifest))
+            let loaded = try manifest.loadManifest()
+            guard let paths = pipeline.select(try manifest.images(arguments: images, manifest: loaded)) else { return }
             let templateSet: TemplateSet
             do {
                 templateSet = try templates.map(TemplateSet.overriding(with:)) ?? .builtin()
             } catch {
-                say("\(error)")
-                throw ExitCode(2)
+                throw CommandFailure.input("\(error)")
             }
-            var policy = options.launchPolicy
-            policy.verbose = pipeline.verbose
             var patchOptions = PatchOptions(
-                manifest: manifest, profileName: options.profile, templates: templateSet,
+                manifest: loaded, profileName: profile.profile, templates: templateSet,
                 destination: output.map { .directory($0) } ?? .inPlace, dryRun: dryRun,
-                launchPolicy: policy, rebuildTimeout: .seconds(rebuildTimeout))
+                launchPolicy: appliance.launchPolicy(verbose: pipeline.verbose), rebuildTimeout: .seconds(rebuildTimeout))
             patchOptions.rebuildBudget = .seconds(rebuildBudget)
             let progress = pipeline.progress()
             let reports = PatchRunner.patch(paths, options: patchOptions, jobs: pipeline.effectiveJobs, events: progress.handle)
             if let directory = pipeline.report {
-                do { try ReportDirectory.write(patch: reports, to: directory) } catch { say("\(error)"); throw ExitCode(2) }
+                do { try ReportDirectory.write(patch: reports, to: directory) } catch { throw CommandFailure.environment("\(error)") }
             }
             if !progress.ownsStandardOutput {
                 switch format {
@@ -82,9 +85,10 @@ extension KdumpBakeCommand {
                 case .text: print(PatchTextReport.render(reports), terminator: "")
                 }
             }
-            // Input errors also get their one line on stderr, as audit's do, whatever the format.
-            for report in reports where report.status == .invalid { say(report.message) }
-            throw ExitCode(PatchRunner.exitCode(reports))
+            if let failure = FailureClass.verdict(of: reports) {
+                // Input errors also get their one line on stderr, as audit's do, whatever the format.
+                throw CommandFailure(failure, lines: reports.filter { $0.status == .invalid }.map(\.message))
+            }
         }
     }
 }

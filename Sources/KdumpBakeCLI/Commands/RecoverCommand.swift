@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
+import KdumpBakeCommandLine
 import KdumpBakeCore
-import KdumpBakeAppliance
 
 extension KdumpBakeCommand {
     /// `kdumpbake recover`: undoes an `--in-place` commit that a crash or SIGKILL interrupted.
@@ -18,7 +18,8 @@ extension KdumpBakeCommand {
                 """
         )
 
-        @Argument(help: ArgumentHelp("Disk images to check and, if needed, roll back.", valueName: "image"))
+        @Argument(help: ArgumentHelp("Disk images to check and, if needed, roll back.", valueName: "image"),
+                  completion: .file())
         var images: [String]
 
         func run() throws {
@@ -27,11 +28,12 @@ extension KdumpBakeCommand {
                 do {
                     print(TerminalText.escape(try InPlaceCommit.recover(image: image)))
                 } catch {
+                    // Said at once, beside the image it is about; the others are still recovered.
                     say("\(error)")
                     failed = true
                 }
             }
-            if failed { throw ExitCode(2) }
+            if failed { throw CommandFailure(.input) }
         }
     }
 }
