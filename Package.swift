@@ -2,11 +2,11 @@
 import PackageDescription
 
 // The targets are the architecture (README, "Layout"):
-//   KdumpBakeCore       pure logic and host-side image files; builds without libguestfs
-//   Guestfs             a thin typed binding of libguestfs, no product policy
-//   KdumpBakeAppliance  everything that talks to the appliance: launching, reading facts, applying plans
-//   KdumpBakeCLI        the `kdumpbake` command
-//   KdumpBakeCommandLine what the `kdumpbake` and `kdumpbake-demo` executables share: stderr, exit statuses
+//   KdumpBakeCore            pure logic and host-side image files; builds without libguestfs
+//   Guestfs                  a thin typed binding of libguestfs, no product policy
+//   KdumpBakeAppliance       everything that talks to the appliance: launching, reading facts, applying plans
+//   KdumpBakeCLI             the `kdumpbake` command
+//   KdumpBakeCommandSupport  what `kdumpbake` and `kdumpbake-demo` share: the one stderr writer, exit statuses
 let package = Package(
     name: "kdumpbake",
     products: [
@@ -58,7 +58,7 @@ let package = Package(
         // What every kdumpbake executable shares: the one writer of standard error (progress and
         // messages), the classification of how a command ends, and the exit status computed from it.
         .target(
-            name: "KdumpBakeCommandLine",
+            name: "KdumpBakeCommandSupport",
             dependencies: [
                 "KdumpBakeCore",
                 "KdumpBakeAppliance",
@@ -72,7 +72,7 @@ let package = Package(
             dependencies: [
                 "KdumpBakeCore",
                 "KdumpBakeAppliance",
-                "KdumpBakeCommandLine",
+                "KdumpBakeCommandSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -83,7 +83,7 @@ let package = Package(
             dependencies: [
                 "KdumpBakeCore",
                 "KdumpBakeAppliance",
-                "KdumpBakeCommandLine",
+                "KdumpBakeCommandSupport",
                 "TestImages",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

@@ -1,5 +1,5 @@
 import ArgumentParser
-import KdumpBakeCommandLine
+import KdumpBakeCommandSupport
 import KdumpBakeCore
 
 /// The `kdumpbake` command: patches Linux VM disk images offline so a VM on Azure reboots by

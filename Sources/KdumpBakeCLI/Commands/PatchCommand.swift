@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import KdumpBakeAppliance
-import KdumpBakeCommandLine
+import KdumpBakeCommandSupport
 import KdumpBakeCore
 
 extension KdumpBakeCommand {

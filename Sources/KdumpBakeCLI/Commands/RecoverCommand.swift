@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import KdumpBakeCommandLine
+import KdumpBakeCommandSupport
 import KdumpBakeCore
 
 extension KdumpBakeCommand {

@@ -1,5 +1,5 @@
 import ArgumentParser
-import KdumpBakeCommandLine
+import KdumpBakeCommandSupport
 import KdumpBakeCore
 
 extension KdumpBakeCommand {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import KdumpBakeCommandLine
+import KdumpBakeCommandSupport
 import KdumpBakeCore
 
 /// `--manifest`: which manifest to use, and the images it lists.

@@ -1,5 +1,5 @@
 import ArgumentParser
-import KdumpBakeCommandLine
+import KdumpBakeCommandSupport
 import KdumpBakeCore
 
 /// Options for running in pipelines: parallelism, fleet sharding, report files, progress.

@@ -1,5 +1,5 @@
 import Foundation
-import KdumpBakeCommandLine
+import KdumpBakeCommandSupport
 
 /// Writes a report to stdout or, atomically, to a file (`audit --output FILE`).
 enum ReportOutput {
