@@ -95,7 +95,7 @@ import Testing
     }
 
     @Test func everyTemplateFileIsEmbedded() throws {
-        let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../Templates").standardized
+        let directory = URL(fileURLWithPath: Repository.path("Templates"))
         let onDisk = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".mustache") }
         #expect(Set(onDisk) == Set(TemplateSet.builtin().sources.keys))
         for name in onDisk {

@@ -11,8 +11,7 @@ private let packerPath = ["/usr/bin/packer", "/usr/local/bin/packer"].first { Fi
 
 @Suite(.enabled(if: packerPath != nil, "packer is not installed (ci/setup installs it)"))
 struct PackerTests {
-    static let template = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("../../Examples/packer/kdumpbake.json").standardized.path
+    static let template = Repository.path("Examples/packer/kdumpbake.json")
 
     private func build(_ image: String, reports: String) throws -> (status: Int32, output: String) {
         let process = Process()

@@ -30,8 +30,7 @@ import Testing
         let images = [image.path, blank, windows]
         let before = try images.map { try FileFingerprint($0) }
         let skipManifest = directory.path + "/skip.yaml"
-        let builtin = String(decoding: try Data(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../Templates/manifest.yaml").standardized), as: UTF8.self)
+        let builtin = String(decoding: try Data(contentsOf: URL(fileURLWithPath: Repository.path("Templates/manifest.yaml"))), as: UTF8.self)
         try builtin.replacingOccurrences(of: "unmatched: fail", with: "unmatched: skip").write(toFile: skipManifest, atomically: true, encoding: .utf8)
 
         let failing = try CLIRun.run(["patch", "--in-place"] + images)
