@@ -6,6 +6,7 @@ import PackageDescription
 //   Guestfs                  a thin typed binding of libguestfs, no product policy
 //   KdumpBakeAppliance       everything that talks to the appliance: launching, reading facts, applying plans
 //   KdumpBakeCLI             the `kdumpbake` command
+//   HostProcess              the one way to run a host program (argv, caps, time limit, streaming)
 //   KdumpBakeCommandSupport  what `kdumpbake` and `kdumpbake-demo` share: the one stderr writer, exit statuses
 let package = Package(
     name: "kdumpbake",
@@ -31,11 +32,14 @@ let package = Package(
         ),
         // A typed Swift binding of the libguestfs calls kdumpbake needs: handles, typed errors, Errno.
         .target(name: "Guestfs", dependencies: ["CGuestfs", .product(name: "SystemPackage", package: "swift-system")]),
+        // The one way to run a host program (argv only): captured output with caps, time limit,
+        // streaming, typed termination. Foundation only; product and tests both use it.
+        .target(name: "HostProcess"),
         // Manifest, parsers, guest facts, checks, plans, templates, text editing, reports, image files.
         // No libguestfs: every rule here is testable in milliseconds on any machine.
         .target(
             name: "KdumpBakeCore",
-            dependencies: ["DefaultTemplates", "Yams", .product(name: "Mustache", package: "swift-mustache")]
+            dependencies: ["DefaultTemplates", "HostProcess", "Yams", .product(name: "Mustache", package: "swift-mustache")]
         ),
         // The appliance side: launching (KVM→TCG fallback, watchdog), reading facts through the
         // binding, applying plans, the patch transaction, audit and patch runners.
@@ -90,21 +94,21 @@ let package = Package(
             path: "Demo"
         ),
         // Builds CentOS look-alike test images from scratch with host tools (and the appliance for xfs).
-        .target(name: "TestImages", path: "Tests/TestImages"),
+        .target(name: "TestImages", dependencies: ["HostProcess"], path: "Tests/TestImages"),
         // Test images for scripts (swift run kdumpbake-testimage centos64 vhd) and the in-place landing alone for the kill test.
         .executableTarget(name: "kdumpbake-testimage", dependencies: ["KdumpBakeCore", "TestImages"], path: "Tests/TestImageTool"),
         // What several test targets share: host tools, hashes, recipes, running kdumpbake under signals.
-        .target(name: "TestSupport", dependencies: ["KdumpBakeCore", "TestImages"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["HostProcess", "KdumpBakeCore", "TestImages"], path: "Tests/TestSupport"),
         .testTarget(
             name: "GuestfsTests",
             dependencies: ["Guestfs", "KdumpBakeAppliance", "TestImages", .product(name: "SystemPackage", package: "swift-system")]
         ),
         // Pure tests: no appliance, no libguestfs needed to build or run them.
-        .testTarget(name: "KdumpBakeCoreTests", dependencies: ["KdumpBakeCore", "TestSupport", "TestImages"]),
+        .testTarget(name: "KdumpBakeCoreTests", dependencies: ["HostProcess", "KdumpBakeCore", "TestSupport", "TestImages"]),
         // Tests that launch the appliance, through the library or through the `kdumpbake` binary.
         .testTarget(
             name: "KdumpBakeApplianceTests",
-            dependencies: ["KdumpBakeAppliance", "KdumpBakeCore", "Guestfs", "TestSupport", "TestImages"]
+            dependencies: ["HostProcess", "KdumpBakeAppliance", "KdumpBakeCore", "Guestfs", "TestSupport", "TestImages"]
         ),
         // The invariants ci/fuzz hands to libFuzzer, one harness per parser family; a plain build
         // replays saved inputs (`swift run kdumpbake-fuzz text FILE`). Core only: no libguestfs.

@@ -1,4 +1,5 @@
 import Foundation
+import HostProcess
 
 /// A failure while building a test image: which host command failed and what it said.
 ///
@@ -44,64 +45,19 @@ enum HostCommand {
         guard let executable = resolve(tool) else {
             throw TestImageError(command: argv, status: nil, stderr: "\(tool): not found on PATH")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = Array(argv.dropFirst())
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        let outPipe = Pipe(), errPipe = Pipe()
-        process.standardOutput = outPipe
-        process.standardError = errPipe
-        // stdin comes from an unlinked temporary file, not a pipe: a child that exits without reading
-        // (a failing sfdisk) would otherwise kill this whole test process with SIGPIPE.
-        if let stdin {
-            let input = try temporaryInput(stdin)
-            process.standardInput = input
-        } else {
-            process.standardInput = FileHandle.nullDevice
-        }
-
-        // The termination handler rather than waitUntilExit(), which polls a run loop.
-        let exited = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in exited.signal() }
-        do { try process.run() } catch {
+        // stdin is staged in a file by the runner, not written into a pipe: a child that exits
+        // without reading (a failing sfdisk) would otherwise kill this whole test process with SIGPIPE.
+        let command = ChildProcess(executable, Array(argv.dropFirst()), workingDirectory: directory,
+                                   standardInput: stdin.map { .bytes(Array($0)) } ?? .null,
+                                   standardOutput: .captureAll, standardError: .captureAll)
+        let outcome: ChildProcess.Outcome
+        do { outcome = try command.run() } catch {
             throw TestImageError(command: argv, status: nil, stderr: "\(error)")
         }
-        // Drain both pipes concurrently so the child never blocks on a full pipe buffer. Dedicated
-        // threads, not the global dispatch queue: these blocks block, and with 2 cores the pool grows
-        // only after a delay of about a second.
-        let output = Collected(), errors = Collected()
-        let group = DispatchGroup()
-        onThread(group) { output.set(outPipe.fileHandleForReading.readDataToEndOfFile()) }
-        onThread(group) { errors.set(errPipe.fileHandleForReading.readDataToEndOfFile()) }
-        exited.wait()
-        group.wait()
-
-        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
-            throw TestImageError(command: argv, status: process.terminationStatus,
-                                 stderr: String(decoding: errors.get(), as: UTF8.self))
+        guard outcome.termination.succeeded else {
+            throw TestImageError(command: argv, status: outcome.termination.statusOrSignal, stderr: outcome.standardErrorText)
         }
-        return output.get()
-    }
-
-    /// A read handle on a temporary file holding `data`; the file is unlinked at once (the handle keeps it).
-    private static func temporaryInput(_ data: Data) throws -> FileHandle {
-        let path = NSTemporaryDirectory() + "/kdumpbake-stdin-\(UUID().uuidString)"
-        do {
-            try data.write(to: URL(fileURLWithPath: path))
-            defer { try? FileManager.default.removeItem(atPath: path) }
-            guard let handle = FileHandle(forReadingAtPath: path) else { throw CocoaError(.fileReadUnknown) }
-            return handle
-        } catch {
-            throw TestImageError.message("cannot stage stdin at \(path): \(error)")
-        }
-    }
-
-    private static func onThread(_ group: DispatchGroup, _ body: @escaping @Sendable () -> Void) {
-        group.enter()
-        Thread {
-            body()
-            group.leave()
-        }.start()
+        return Data(outcome.standardOutput)
     }
 
     /// Finds `tool` on PATH (plus the sbin directories); absolute paths are taken as given.
@@ -114,12 +70,4 @@ enum HostCommand {
         }
         return nil
     }
-}
-
-/// One value written by a reader thread and read after `DispatchGroup.wait()`.
-private final class Collected: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data = Data()
-    func set(_ value: Data) { lock.withLock { data = value } }
-    func get() -> Data { lock.withLock { data } }
 }

@@ -1,20 +1,13 @@
 import Foundation
+import HostProcess
 
 /// Runs a host tool with argv (test set-up only: sfdisk, dumpe2fs, debugfs) and returns its
 /// exit status and standard output; standard error is discarded.
 public enum HostTool {
     @discardableResult
     public static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+        let outcome = try ChildProcess("/usr/bin/env", arguments, standardOutput: .captureAll).run()
+        return (outcome.termination.statusOrSignal, outcome.standardOutputText)
     }
 
     /// `image?offset=N` for partition `number` (1-based) of a raw image: the form e2fsprogs opens

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import HostProcess
 
 /// The host's `qemu-img`, run with argv: the overlay that makes a patch all-or-nothing, the
 /// commit that lands it, the conversion that writes `--output` copies.
@@ -49,54 +49,46 @@ package enum QemuImg {
     /// Runs qemu-img; with `progress`, adds `-p` and reports its percentages (0…1) as they come,
     /// otherwise `-q`. Long on real images (a 30 GB VHD), so worth showing.
     /// With `collectOutput`, returns what it printed on stdout.
+    ///
+    /// qemu-img dies with kdumpbake (`diesWithParent`): killed, kdumpbake must not leave it
+    /// committing or converting for minutes into a work directory or an `--output` nobody owns.
     @discardableResult
     static func run(_ arguments: [String], progress: ((Double) -> Void)? = nil, collectOutput: Bool = false) throws -> Data {
         var arguments = arguments
         if !arguments.contains("-q") && !collectOutput { arguments.insert(progress == nil ? "-q" : "-p", at: 1) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/qemu-img")
-        process.arguments = arguments
-        let errors = Pipe()
-        let output = Pipe()
-        process.standardOutput = progress == nil && !collectOutput ? FileHandle.nullDevice : output
-        process.standardError = errors
+        let command = ChildProcess(executable, arguments,
+                                   standardOutput: collectOutput ? .capture(limit: mapOutputLimit) : progress == nil ? .discard : .stream,
+                                   standardError: .capture(limit: 1 << 20), diesWithParent: true)
+        let outcome: ChildProcess.Outcome
         do {
-            try process.run()
+            let child = try command.start()
+            if let progress, !collectOutput { readProgress(of: child, into: progress) }
+            outcome = child.wait()
         } catch {
-            throw Failure(arguments: arguments, message: "cannot run /usr/bin/qemu-img: \(error.localizedDescription) (install qemu-utils)")
+            throw Failure(arguments: arguments, message: "cannot run \(executable): \(error.reason) (install qemu-utils)")
         }
-        // stderr is drained on its own thread so neither pipe can fill and block qemu-img.
-        let stderrData = Mutex(Data())
-        let drained = DispatchSemaphore(value: 0)
-        Thread.detachNewThread {
-            let data = errors.fileHandleForReading.readDataToEndOfFile()
-            stderrData.withLock { $0 = data }
-            drained.signal()
+        guard outcome.termination.succeeded else {
+            let text = outcome.standardErrorText.trimmingCharacters(in: .whitespacesAndNewlines)
+            throw Failure(arguments: arguments, message: text.isEmpty ? "\(outcome.termination)" : text)
         }
-        var printed = Data()
-        if let progress { readProgress(from: output.fileHandleForReading, into: progress) }
-        if collectOutput { printed = output.fileHandleForReading.readDataToEndOfFile() }
-        drained.wait()
-        let stderr = stderrData.withLock { $0 }
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let text = String(decoding: stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            throw Failure(arguments: arguments, message: text.isEmpty ? "exit status \(process.terminationStatus)" : text)
+        if outcome.standardOutputTruncated {
+            throw Failure(arguments: arguments, message: "printed more than \(mapOutputLimit) bytes")
         }
-        return printed
+        return Data(outcome.standardOutput)
     }
 
-    /// qemu-img -p draws `    (42.00/100%)` and redraws it after a carriage return.
-    static func readProgress(from handle: FileHandle, into progress: (Double) -> Void) {
-        var pending = Data()
-        while case let chunk = handle.availableData, !chunk.isEmpty {
-            pending.append(chunk)
-            while let end = pending.firstIndex(where: { $0 == 0x0D || $0 == 0x0A }) {
-                if let fraction = progressFraction(String(decoding: pending[..<end], as: UTF8.self)) { progress(fraction) }
-                pending.removeSubrange(...end)
-            }
+    static let executable = "/usr/bin/qemu-img"
+
+    /// What `map` may print: one JSON object per extent of a qcow2 kdumpbake made, a few MB for
+    /// tens of thousands of extents; past this something is wrong, and a cut JSON is no use.
+    static let mapOutputLimit = 256 << 20
+
+    /// qemu-img -p draws `    (42.00/100%)` and redraws it after a carriage return; `child`'s
+    /// stdout is a `.stream`, read here on the caller's thread.
+    static func readProgress(of child: RunningChild, into progress: (Double) -> Void) {
+        child.readLines(of: .standardOutput, separatedBy: [0x0D, 0x0A]) { line in
+            if let fraction = progressFraction(line) { progress(fraction) }
         }
-        if let fraction = progressFraction(String(decoding: pending, as: UTF8.self)) { progress(fraction) }
     }
 
     /// The fraction in one qemu-img progress line, nil for anything else.

@@ -2,6 +2,7 @@ import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
+import HostProcess
 import KdumpBakeCore
 import KdumpBakeAppliance
 import TestImages
@@ -92,16 +93,10 @@ import Testing
     @Test func killedAuditLeavesImagesByteIdentical() throws {
         let images = try [TestImageBuilder.image(.centos64, format: .vhd), TestImageBuilder.image(.centos79, format: .raw)]
         let before = try images.map { try FileFingerprint($0.path) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CLIRun.binary)
-        process.arguments = ["audit", "--tcg"] + images.map(\.path)
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let audit = try ChildProcess(CLIRun.binary, ["audit", "--tcg"] + images.map(\.path)).start()
         Thread.sleep(forTimeInterval: 12)  // inside the launch or the reads
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        #expect(process.terminationReason == .uncaughtSignal)
+        audit.send(SIGKILL)
+        #expect(audit.wait().termination == .signalled(SIGKILL))
         #expect(try images.map { try FileFingerprint($0.path) } == before)
         // No qemu keeps an image open after its kdumpbake died.
         var lingering: [String] = []

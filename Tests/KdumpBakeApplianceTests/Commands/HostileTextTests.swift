@@ -1,4 +1,5 @@
 import Foundation
+import HostProcess
 import KdumpBakeCore
 import KdumpBakeAppliance
 import TestImages
@@ -32,22 +33,11 @@ import Testing
         var stderr: Data
     }
 
-    /// Runs the built kdumpbake with stdout and stderr going to files (not terminals), so the
-    /// assertions see every byte as written, before any decoding.
-    static func run(_ arguments: [String], scratch: String) throws -> RawRun {
-        let out = scratch + "/stdout", err = scratch + "/stderr"
-        FileManager.default.createFile(atPath: out, contents: nil)
-        FileManager.default.createFile(atPath: err, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CLIRun.binary)
-        process.arguments = arguments
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
-        try process.run()
-        process.waitUntilExit()
-        return RawRun(status: process.terminationStatus, stdout: try Data(contentsOf: URL(fileURLWithPath: out)),
-                      stderr: try Data(contentsOf: URL(fileURLWithPath: err)))
+    /// Runs the built kdumpbake with stdout and stderr captured whole through pipes (not
+    /// terminals), so the assertions see every byte as written, before any decoding.
+    static func run(_ arguments: [String]) throws -> RawRun {
+        let outcome = try ChildProcess(CLIRun.binary, arguments, standardOutput: .captureAll, standardError: .captureAll).run()
+        return RawRun(status: outcome.termination.statusOrSignal, stdout: Data(outcome.standardOutput), stderr: Data(outcome.standardError))
     }
 
     /// What must never reach a terminal raw: C0 controls but line feed and tab (ESC included),
@@ -74,7 +64,7 @@ import Testing
         FileManager.default.createFile(atPath: empty, contents: Data())
         let reports = scratch.path + "/reports"
 
-        let run = try Self.run(["audit", "--jobs", "1", "--format", "text", "--report", reports, image, empty], scratch: scratch.path)
+        let run = try Self.run(["audit", "--jobs", "1", "--format", "text", "--report", reports, image, empty])
         let stdout = String(decoding: run.stdout, as: UTF8.self), stderr = String(decoding: run.stderr, as: UTF8.self)
         #expect(run.status == 2, "\(stdout)\n\(stderr)")
 

@@ -1,4 +1,5 @@
 import Foundation
+import HostProcess
 import KdumpBakeCore
 import KdumpBakeAppliance
 import TestImages
@@ -13,19 +14,13 @@ private let packerPath = ["/usr/bin/packer", "/usr/local/bin/packer"].first { Fi
 struct PackerTests {
     static let template = Repository.path("Examples/packer/kdumpbake.json")
 
+    /// Packer's exit status and everything it printed: stdout, then stderr.
     private func build(_ image: String, reports: String) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: packerPath!)
-        process.arguments = ["build", "-color=false", "-var", "image=\(image)", "-var", "kdumpbake=\(CLIRun.binary)",
-                             "-var", "report_dir=\(reports)", Self.template]
-        process.environment = ProcessInfo.processInfo.environment.merging(["CHECKPOINT_DISABLE": "1"]) { $1 }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+        let packer = try ChildProcess(packerPath!, ["build", "-color=false", "-var", "image=\(image)", "-var", "kdumpbake=\(CLIRun.binary)",
+                                                    "-var", "report_dir=\(reports)", Self.template],
+                                      environment: ProcessInfo.processInfo.environment.merging(["CHECKPOINT_DISABLE": "1"]) { $1 },
+                                      standardOutput: .captureAll, standardError: .captureAll).run()
+        return (packer.termination.statusOrSignal, packer.standardOutputText + packer.standardErrorText)
     }
 
     @Test func packerBuildPatchesTheImage() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import Guestfs
+import HostProcess
 @testable import KdumpBakeAppliance
 import Testing
 
@@ -26,23 +27,17 @@ import Testing
 @Suite struct HypervisorWatchdogTests {
     /// A stand-in "qemu": a shell whose command line carries the token, as the appliance's does.
     /// It loops on short sleeps so that killing the shell leaves nothing behind for long.
-    private func spawnSleeper(token: String) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "while :; do sleep 0.2; done", token]
-        try process.run()
-        return process
+    private func spawnSleeper(token: String) throws -> RunningChild {
+        try ChildProcess("/bin/sh", ["-c", "while :; do sleep 0.2; done", token]).start()
     }
 
     @Test func killsOnlyTheTaggedProcessAfterTheDeadline() throws {
-        let tagged = try spawnSleeper(token: "kdumpbake.launch=test-\(UUID().uuidString)")
+        let token = "kdumpbake.launch=test-\(UUID().uuidString)"
+        let tagged = try spawnSleeper(token: token)
         let other = try spawnSleeper(token: "kdumpbake.launch=other-\(UUID().uuidString)")
-        defer { other.terminate(); other.waitUntilExit() }
-        let token = (tagged.arguments?.last)!
+        defer { other.send(SIGTERM); _ = other.wait() }
         let watchdog = HypervisorWatchdog(commandLineToken: token, after: .milliseconds(200))
-        tagged.waitUntilExit()
-        #expect(tagged.terminationReason == .uncaughtSignal)
-        #expect(tagged.terminationStatus == SIGKILL)
+        #expect(tagged.wait().termination == .signalled(SIGKILL))
         #expect(watchdog.cancel() == .fired)
         #expect(other.isRunning)
     }
@@ -50,7 +45,7 @@ import Testing
     @Test func cancelledWatchdogKillsNothing() throws {
         let token = "kdumpbake.launch=cancel-\(UUID().uuidString)"
         let sleeper = try spawnSleeper(token: token)
-        defer { sleeper.terminate(); sleeper.waitUntilExit() }
+        defer { sleeper.send(SIGTERM); _ = sleeper.wait() }
         let watchdog = HypervisorWatchdog(commandLineToken: token, after: .milliseconds(100))
         #expect(watchdog.cancel() == .pending)
         Thread.sleep(forTimeInterval: 0.4)

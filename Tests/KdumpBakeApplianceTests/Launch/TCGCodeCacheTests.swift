@@ -1,5 +1,6 @@
 import Foundation
 import Guestfs
+import HostProcess
 @testable import KdumpBakeAppliance
 import Testing
 
@@ -14,16 +15,9 @@ import Testing
     }
 
     private func run(_ executable: String, _ arguments: [String]) throws -> [String] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        return String(decoding: output, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
+        let run = try ChildProcess(executable, arguments, standardOutput: .captureAll, standardError: .inherit).run()
+        #expect(run.termination == .exited(0))
+        return run.standardOutputText.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
     }
 
     @Test func rewritesOnlyTheTCGAcceleratorAndKeepsEveryOtherArgument() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import HostProcess
 import KdumpBakeCore
 import KdumpBakeAppliance
 import TestImages
@@ -155,30 +156,22 @@ import Testing
         try FileManager.default.copyItem(atPath: changes, toPath: overlay)
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: false)
         #expect(try HostTool.run(["qemu-img", "rebase", "-q", "-u", "-f", "qcow2", "-b", image, "-F", "vpc", overlay]).status == 0)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.tool)
-        process.arguments = ["land", overlay, image, "vhd", work, "--pace-ms", "8"]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        if point == .atStart { kill(process.processIdentifier, SIGKILL) }
+        let landing = try ChildProcess(Self.tool, ["land", overlay, image, "vhd", work, "--pace-ms", "8"], standardError: .stream).start()
+        if point == .atStart { landing.send(SIGKILL) }
         var printed = ""
         var stages: [String] = []
         var sent = point == .atStart
-        while true {
-            let chunk = errors.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
+        landing.readChunks(of: .standardError) { chunk in
             printed += String(decoding: chunk, as: UTF8.self)
             stages = printed.split(separator: "\n").filter { $0.hasPrefix("stage ") }.map { String($0.dropFirst(6)) }
             if !sent, case .inStage(let target, let delay) = point, stages.count >= target {
                 usleep(UInt32(delay * 1_000_000))
-                kill(process.processIdentifier, SIGKILL)
+                landing.send(SIGKILL)
                 sent = true
             }
         }
-        process.waitUntilExit()
-        if point == .never { #expect(process.terminationStatus == 0, "\(printed)") }
+        let outcome = landing.wait()
+        if point == .never { #expect(outcome.termination == .exited(0), "\(printed)") }
         try? FileManager.default.removeItem(atPath: overlay)
         try? FileManager.default.removeItem(atPath: work)
         return Landing(image: image, lastStage: stages.last ?? "", stagesSeen: stages.count)

@@ -1,4 +1,5 @@
 import Foundation
+import HostProcess
 import KdumpBakeCore
 import TestSupport
 import Testing
@@ -14,12 +15,9 @@ import Testing
         data.append(Data(count: (64 << 20) - data.count))
         try data.write(to: URL(fileURLWithPath: raw))
         let path = directory.path + "/" + name
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/qemu-img")
-        process.arguments = ["convert", "-q", "-f", "raw", "-O", "vpc", "-o", "subformat=dynamic", raw, path]
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        let convert = try ChildProcess("/usr/bin/qemu-img", ["convert", "-q", "-f", "raw", "-O", "vpc", "-o", "subformat=dynamic", raw, path],
+                                       standardOutput: .inherit, standardError: .inherit).run()
+        #expect(convert.termination == .exited(0))
         return path
     }
 
@@ -78,11 +76,8 @@ import Testing
         let broken = try dynamicVHD(in: directory, name: "broken-bat.vhd")
         try poke(broken, at: try tableOffset(broken), 0x7FFF_FFF0)
         let fixed = directory.path + "/fixed.vhd"
-        let convert = Process()
-        convert.executableURL = URL(fileURLWithPath: "/usr/bin/qemu-img")
-        convert.arguments = ["convert", "-q", "-f", "raw", "-O", "vpc", "-o", "subformat=fixed,force_size", directory.path + "/source.raw", fixed]
-        try convert.run()
-        convert.waitUntilExit()
+        _ = try ChildProcess("/usr/bin/qemu-img", ["convert", "-q", "-f", "raw", "-O", "vpc", "-o", "subformat=fixed,force_size", directory.path + "/source.raw", fixed],
+                             standardOutput: .inherit, standardError: .inherit).run()
         let vhd = try Data(contentsOf: URL(fileURLWithPath: fixed))
         var badSum = vhd
         badSum[vhd.count - 512 + 100] ^= 0xFF

@@ -1,4 +1,5 @@
 import Foundation
+import HostProcess
 import KdumpBakeCore
 import Testing
 
@@ -88,13 +89,8 @@ struct FooterBuilder {
     }
 
     private func qemuImg(_ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/qemu-img")
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "qemu-img \(arguments)")
+        let qemuImg = try ChildProcess("/usr/bin/qemu-img", arguments, standardError: .inherit).run()
+        #expect(qemuImg.termination == .exited(0), "qemu-img \(arguments)")
     }
 
     private func path(_ name: String) -> String { directory.appendingPathComponent(name).path }

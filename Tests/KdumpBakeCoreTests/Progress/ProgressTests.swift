@@ -1,4 +1,5 @@
 import Foundation
+import HostProcess
 @testable import KdumpBakeCore
 import Synchronization
 import Testing
@@ -16,16 +17,15 @@ import Testing
     }
 
     @Test func progressIsReadAcrossCarriageReturnsAndSplitChunks() throws {
-        let pipe = Pipe()
-        let fractions = Mutex<[Double]>([])
-        let reader = Thread { QemuImg.readProgress(from: pipe.fileHandleForReading) { f in fractions.withLock { $0.append(f) } } }
-        reader.start()
-        for chunk in ["    (0.00/100%)\r    (33.", "33/100%)\r    (100.00/100%)\n", "    (99.0"] {
-            pipe.fileHandleForWriting.write(Data(chunk.utf8))
-        }
-        try pipe.fileHandleForWriting.close()
-        while fractions.withLock({ $0.count }) < 2 || reader.isExecuting { usleep(10_000) }
-        #expect(fractions.withLock { $0 } == [0, 0.3333, 1])  // the torn last line is not a value
+        // A stand-in qemu-img writes the chunks apart, so each arrives on its own.
+        let chunks = ["    (0.00/100%)\r    (33.", "33/100%)\r    (100.00/100%)\n", "    (99.0"]
+        let standIn = ChildProcess("/bin/sh", ["-c", #"for chunk; do printf '%s' "$chunk"; sleep 0.05; done"#, "sh"] + chunks,
+                                   standardOutput: .stream)
+        let child = try standIn.start()
+        var fractions: [Double] = []
+        QemuImg.readProgress(of: child) { fractions.append($0) }
+        #expect(child.wait().termination == .exited(0))
+        #expect(fractions == [0, 0.3333, 1])  // the torn last line is not a value
     }
 
     @Test func progressIsReportedAgainstTheCurrentStepOncePerPercent() {

@@ -1,4 +1,5 @@
 import Foundation
+import HostProcess
 @testable import KdumpBakeCore
 import Testing
 
@@ -21,16 +22,10 @@ extension PatchText {
             let (oldURL, newURL) = (directory.appendingPathComponent("old"), directory.appendingPathComponent("new"))
             try Data(old).write(to: oldURL)
             try Data(new).write(to: newURL)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/diff")
-            process.arguments = ["-U", "\(context)", "--label", "a/x", "--label", "b/x", oldURL.path, newURL.path]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            try process.run()
-            let output = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            #expect(process.terminationStatus == (old == new ? 0 : 1))
-            return String(decoding: output, as: UTF8.self)
+            let diff = try ChildProcess("/usr/bin/diff", ["-U", "\(context)", "--label", "a/x", "--label", "b/x", oldURL.path, newURL.path],
+                                        standardOutput: .captureAll, standardError: .inherit).run()
+            #expect(diff.termination == .exited(old == new ? 0 : 1))
+            return diff.standardOutputText
         }
 
         static let cases: [(name: String, old: String, new: String)] = [
