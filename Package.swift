@@ -105,10 +105,11 @@ let package = Package(
         ),
         // Pure tests: no appliance, no libguestfs needed to build or run them.
         .testTarget(name: "KdumpBakeCoreTests", dependencies: ["HostProcess", "KdumpBakeCore", "TestSupport", "TestImages"]),
-        // Tests that launch the appliance, through the library or through the `kdumpbake` binary.
+        // Tests that launch the appliance, through the library or through the `kdumpbake` binary,
+        // and the exit statuses every command shares.
         .testTarget(
             name: "KdumpBakeApplianceTests",
-            dependencies: ["HostProcess", "KdumpBakeAppliance", "KdumpBakeCore", "Guestfs", "TestSupport", "TestImages"]
+            dependencies: ["HostProcess", "KdumpBakeAppliance", "KdumpBakeCommandSupport", "KdumpBakeCore", "Guestfs", "TestSupport", "TestImages"]
         ),
         // The invariants ci/fuzz hands to libFuzzer, one harness per parser family; a plain build
         // replays saved inputs (`swift run kdumpbake-fuzz text FILE`). Core only: no libguestfs.

@@ -32,11 +32,6 @@ public enum PatchRunner {
         return Set(byName.values.filter { $0.count > 1 }.flatMap { $0 })
     }
 
-    /// 0 all patched, compliant or skipped; 1 some image failed; 2 some input error.
-    public static func exitCode(_ reports: [PatchReport]) -> Int32 {
-        if reports.contains(where: { $0.status == .invalid }) { return 2 }
-        return reports.contains { $0.status == .failed } ? 1 : 0
-    }
 }
 
 /// One image's patch. Nothing is written to the image until every step and the verifying audit

@@ -23,12 +23,6 @@ public struct AuditDocument: Encodable, Sendable {
                           nonCompliant: images.filter { !$0.compliant }.count, errors: images.filter(\.hasErrors).count)
     }
 
-    /// 0 every image compliant, 1 some non-compliant, 2 some image could not be audited.
-    public var exitCode: Int32 {
-        if summary.errors > 0 { return 2 }
-        return summary.nonCompliant > 0 ? 1 : 0
-    }
-
     public func json() -> String {
         String(decoding: JSONOutput.encode(self, pretty: true) ?? Data("{}".utf8), as: UTF8.self) + "\n"
     }

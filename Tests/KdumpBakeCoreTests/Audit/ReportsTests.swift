@@ -78,17 +78,6 @@ extension Checks {
             #expect(findings.first?["message"] as? String == hostile)
         }
 
-        @Test func exitCodes() {
-            #expect(AuditDocument(images: [Self.compliantImage]).exitCode == 0)
-            #expect(AuditDocument(images: []).exitCode == 0)
-            #expect(AuditDocument(images: [Self.compliantImage, Self.failingImage]).exitCode == 1)
-            #expect(AuditDocument(images: [Self.compliantImage, Self.brokenImage]).exitCode == 2)
-            #expect(AuditDocument(images: [Self.failingImage, Self.brokenImage]).exitCode == 2)
-            // warn and skip alone never fail an image.
-            let warnings = ImageReport(path: "/w", findings: [Self.finding(.kdumpInitrd, .warn), Self.finding(.kdumpInitrdModules, .skip)])
-            #expect(AuditDocument(images: [warnings]).exitCode == 0)
-        }
-
         // MARK: typed statuses write the words they replaced
 
         @Test func verdicts() {
