@@ -4,10 +4,10 @@ import CGuestfs
 ///
 /// `format` is required on purpose: qemu probes a fixed VHD as *raw* (its footer then counts as
 /// disk), and probing a raw image a guest wrote is a known security hole. Callers always say
-/// what the image is: `"raw"`, `"qcow2"` or `"vpc"` (VHD).
+/// what the image is: `.raw`, `.qcow2` or `.vpc` (VHD).
 public struct DriveOptions: Sendable, Equatable {
-    /// qemu's format name: `"raw"`, `"qcow2"`, `"vpc"` for VHD.
-    public var format: String
+    /// qemu's format name of the image.
+    public var format: Format
     /// Attach read-only: qemu never writes to the file. Inside the appliance, writes (such as a
     /// journal replay when mounting a dirty filesystem) go to a throw-away overlay.
     public var readonly: Bool
@@ -17,18 +17,43 @@ public struct DriveOptions: Sendable, Equatable {
     public var refuseWrites: Bool
     /// A label the drive is reachable under as `/dev/disk/guestfs/LABEL`.
     public var label: String?
-    /// qemu cache mode: `"writeback"` (default, safe) or `"unsafe"` (fast scratch disks).
-    public var cachemode: String?
-    /// Discard (TRIM) passthrough: `"disable"`, `"enable"`, `"besteffort"`.
-    public var discard: String?
+    /// qemu cache mode; nil: libguestfs's default, `writeback`.
+    public var cachemode: CacheMode?
+    /// Discard (TRIM) passthrough; nil: libguestfs's default, `disable`.
+    public var discard: Discard?
 
-    public init(format: String, readonly: Bool, refuseWrites: Bool = false, label: String? = nil, cachemode: String? = nil, discard: String? = nil) {
+    public init(format: Format, readonly: Bool, refuseWrites: Bool = false, label: String? = nil, cachemode: CacheMode? = nil, discard: Discard? = nil) {
         self.format = format
         self.readonly = readonly
         self.refuseWrites = refuseWrites
         self.label = label
         self.cachemode = cachemode
         self.discard = discard
+    }
+
+    /// A qemu block format name. A type with the names libguestfs documents as constants; any
+    /// other name qemu knows can still be spelled out (`Format(rawValue: "vmdk")`).
+    public struct Format: RawRepresentable, Hashable, Sendable, ExpressibleByStringLiteral {
+        public let rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        public init(stringLiteral value: String) { self.rawValue = value }
+        public static let raw: Format = "raw"
+        public static let qcow2: Format = "qcow2"
+        /// VHD, fixed or dynamic.
+        public static let vpc: Format = "vpc"
+    }
+
+    /// `guestfs_add_drive_opts`'s `cachemode`.
+    public enum CacheMode: String, Sendable {
+        /// Flushes reach the disk: safe for images kept afterwards.
+        case writeback
+        /// Flushes are ignored: fast, for scratch disks only.
+        case unsafe
+    }
+
+    /// `guestfs_add_drive_opts`'s `discard`.
+    public enum Discard: String, Sendable {
+        case disable, enable, besteffort
     }
 }
 
@@ -37,10 +62,10 @@ extension GuestfsHandle {
     /// in the order drives are added: `/dev/sda`, `/dev/sdb`, …
     public func addDrive(_ path: String, _ options: DriveOptions) throws {
         // The C struct borrows these strings; they stay alive until the call returns.
-        try options.format.withCString { format in
+        try options.format.rawValue.withCString { format in
             try withOptionalCString(options.label) { label in
-                try withOptionalCString(options.cachemode) { cachemode in
-                    try withOptionalCString(options.discard) { discard in
+                try withOptionalCString(options.cachemode?.rawValue) { cachemode in
+                    try withOptionalCString(options.discard?.rawValue) { discard in
                         var args = guestfs_add_drive_opts_argv()
                         args.bitmask = kdb_ADD_DRIVE_FORMAT | kdb_ADD_DRIVE_READONLY
                         args.format = format

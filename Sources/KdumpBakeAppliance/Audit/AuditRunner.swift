@@ -101,7 +101,7 @@ public enum AuditRunner {
                 refused = []
                 for image in images {
                     do {
-                        try handle.addDrive(image.path, DriveOptions(format: image.format.qemuName, readonly: true))
+                        try handle.addDrive(image.path, DriveOptions(format: .init(image.format), readonly: true))
                         attached.append(image)
                     } catch {
                         let reason = "\(error)".split(separator: "\n").first.map(String.init) ?? "\(error)"

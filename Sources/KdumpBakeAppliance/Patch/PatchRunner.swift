@@ -93,7 +93,7 @@ struct PatchTransaction {
         let handle = try ApplianceLauncher.launch(policy: options.launchPolicy, log: progress.message) { handle in
             try GuestfsProgressRoute(progress).attach(to: handle)
             if options.dryRun {
-                try handle.addDrive(absolute, DriveOptions(format: format.qemuName, readonly: true))
+                try handle.addDrive(absolute, DriveOptions(format: .init(format), readonly: true))
             } else {
                 try handle.addDrive(overlay, DriveOptions(format: "qcow2", readonly: false))
                 try handle.setSMP(options.applianceCPUs)

@@ -104,7 +104,7 @@ import Testing
     /// Opens all images in one appliance and calls `body` with each one's device.
     private func withGuests(_ images: [TestImage], writable: Bool, _ body: (GuestfsHandle, String) throws -> Void) throws {
         let handle = try ApplianceLauncher.launch(policy: Self.policy) { handle in
-            for image in images { try handle.addDrive(image.path, DriveOptions(format: image.guestfsFormat, readonly: !writable)) }
+            for image in images { try handle.addDrive(image.path, DriveOptions(format: .init(rawValue: image.guestfsFormat), readonly: !writable)) }
         }
         for device in try handle.listDevices() { try body(handle, device) }
         try handle.shutdown()

@@ -20,7 +20,7 @@ import Testing
 
         let handle = try ApplianceLauncher.launch(policy: .fromEnvironment(ProcessInfo.processInfo.environment)) { handle in
             for image in images {
-                try handle.addDrive(image.path, DriveOptions(format: image.guestfsFormat, readonly: true))
+                try handle.addDrive(image.path, DriveOptions(format: .init(rawValue: image.guestfsFormat), readonly: true))
             }
             try handle.addDrive(writable.path, DriveOptions(format: "vpc", readonly: false))
         }

@@ -46,7 +46,7 @@ import Testing
         }
 
         let handle = try ApplianceLauncher.launch(policy: Self.policy) { handle in
-            for image in images { try handle.addDrive(image.path, DriveOptions(format: image.guestfsFormat, readonly: false)) }
+            for image in images { try handle.addDrive(image.path, DriveOptions(format: .init(rawValue: image.guestfsFormat), readonly: false)) }
         }
         let devices = try handle.listDevices()
 
