@@ -107,7 +107,7 @@ import Testing
 func guestHasNoFile(named name: String, image: String) throws -> Bool {
     let format = try DiskImageFormat.detect(path: image)
     let handle = try ApplianceLauncher.launch(policy: .fromEnvironment(ProcessInfo.processInfo.environment)) {
-        try $0.addDrive(image, DriveOptions(format: .init(rawValue: format.qemuName), readonly: true))
+        try $0.addDrive(image, DriveOptions(format: .init(format), readonly: true))
     }
     defer { try? handle.shutdown() }
     for (device, type) in try handle.listFilesystems() where type.hasPrefix("ext") || type == "xfs" {
