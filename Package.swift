@@ -57,6 +57,8 @@ let package = Package(
                 .embedInCode("kdump-el7.conf.mustache"),
                 .embedInCode("sysctl-panic.conf.mustache"),
                 .embedInCode("sysconfig-kdump.mustache"),
+                .embedInCode("kdump-tools-defaults.mustache"),
+                .embedInCode("grub-kdumpbake.cfg.mustache"),
             ]
         ),
         // What every kdumpbake executable shares: the one writer of standard error (progress and

@@ -12,5 +12,7 @@ public enum DefaultTemplates {
         "kdump-el7.conf.mustache": PackageResources.kdump_el7_conf_mustache,
         "sysctl-panic.conf.mustache": PackageResources.sysctl_panic_conf_mustache,
         "sysconfig-kdump.mustache": PackageResources.sysconfig_kdump_mustache,
+        "kdump-tools-defaults.mustache": PackageResources.kdump_tools_defaults_mustache,
+        "grub-kdumpbake.cfg.mustache": PackageResources.grub_kdumpbake_cfg_mustache,
     ]
 }

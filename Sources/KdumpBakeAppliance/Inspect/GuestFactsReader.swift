@@ -31,13 +31,21 @@ struct GuestFactsReader {
         let sysconfig = KdumpSysconfig(facts: facts)
         // Initrds (downloaded and decompressed) only for the kernels a profile may cover.
         let coverable = GuestFacts.newest(Profile.maxKernelsLimit, of: facts.kernels)
+        let kdumpTools = KdumpToolsRelease.resolve(distro: root.os.distro, distroVersion: root.os.version, package: nil)
         for kernel in coverable {
             for family in [KdumpFamily.el6, .el7] {
                 let release = KexecToolsRelease.resolve(family: family, distroVersion: root.os.version, package: nil)
                 let path = release.initrdPath(kernel: kernel, sysconfig: sysconfig)
                 if let initrd = try kdumpInitrd(path) { facts.kdumpInitrds[path] = initrd }
             }
+            let path = kdumpTools.initrdPath(kernel: kernel)
+            if let initrd = try kdumpInitrd(path) { facts.kdumpInitrds[path] = initrd }
+            for path in KdumpToolsPaths.perKernelFiles(kernel) { facts.files[path] = try file(path) }
         }
+        for path in KdumpToolsPaths.presenceProbes {
+            if let status = try? handle.lstat(path) { facts.mtimes[path] = status.mtimeSeconds }
+        }
+        facts.kdumpToolsPackage = try kdumpToolsPackage()
         try readRebuildInputTimes(&facts, sysconfig: sysconfig, kernels: coverable)
         facts.kexecToolsPackage = try kexecToolsPackage()
         facts.mkdumprdPath = try GuestPaths.mkdumprdCandidates.first { try handle.isFile($0, followSymlinks: true) }
@@ -98,6 +106,14 @@ struct GuestFactsReader {
             if let newest = RpmHeaderScan.versions(of: "kexec-tools", in: bytes).max() { return newest }
         }
         return nil
+    }
+
+    /// The installed kdump-tools version from the guest's dpkg status (Debian, Ubuntu); nil when
+    /// there is none or it is not installed. The status file is plain text, a few MB at most.
+    private func kdumpToolsPackage() throws -> DebianPackageVersion? {
+        let path = KdumpToolsPaths.dpkgStatus
+        guard let status = try? handle.lstat(path), status.isRegularFile, status.size <= rpmDatabaseLimit else { return nil }
+        return DpkgStatus.installedVersion(of: "kdump-tools", in: String(decoding: try hostBytes(of: path), as: UTF8.self))
     }
 
     /// Kernels with both a /boot/vmlinuz-KVER and a /lib/modules/KVER directory.

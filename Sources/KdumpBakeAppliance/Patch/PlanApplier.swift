@@ -103,12 +103,12 @@ struct PlanApplier {
             watchdog.cancel()
         } catch let error as GuestfsError {
             if watchdog.cancel() == .fired {
-                throw PatchError.stepFailed("mkdumprd for \(rebuild.kernel) did not finish within \(limit); the appliance was stopped")
+                throw PatchError.stepFailed("\(rebuild.tool) for \(rebuild.kernel) did not finish within \(limit); the appliance was stopped")
             }
-            throw PatchError.stepFailed("mkdumprd for \(rebuild.kernel) failed: \(error.message)")
+            throw PatchError.stepFailed("\(rebuild.tool) for \(rebuild.kernel) failed: \(error.message)")
         }
         guard try handle.isFile(rebuild.initrdPath) else {
-            throw PatchError.stepFailed("mkdumprd for \(rebuild.kernel) succeeded but wrote no \(rebuild.initrdPath)")
+            throw PatchError.stepFailed("\(rebuild.tool) for \(rebuild.kernel) succeeded but wrote no \(rebuild.initrdPath)")
         }
     }
 }

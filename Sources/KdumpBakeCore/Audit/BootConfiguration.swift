@@ -6,8 +6,19 @@ struct BootConfiguration {
     var defaultEntry: BootEntry?
     /// el7+: `GRUB_CMDLINE_LINUX` of /etc/default/grub, which grub2-mkconfig copies into every entry.
     var defaultGrubCommandLine: KernelCommandLine?
+    /// kdump-tools guests: /etc/default/grub and its grub.d drop-ins, evaluated in order.
+    var grubDefaults: GrubDefaults?
 
     init(facts: GuestFacts, family: KdumpFamily) {
+        if family == .kdumpTools {
+            let order = GrubDefaults.sourcingOrder(facts.files.keys)
+            grubDefaults = GrubDefaults(files: order.compactMap { path in facts.text(path).map { (path, $0) } })
+            if let bytes = facts.files[KdumpToolsPaths.grubConfig]?.bytes {
+                source = KdumpToolsPaths.grubConfig
+                defaultEntry = Grub2Config.parse(bytes: bytes).defaultEntry(env: nil)
+            }
+            return
+        }
         if let defaults = facts.files[GuestPaths.defaultGrub]?.text {
             defaultGrubCommandLine = ShellAssignments.parse(defaults).value("GRUB_CMDLINE_LINUX").map(KernelCommandLine.init)
         }

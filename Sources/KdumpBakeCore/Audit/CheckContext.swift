@@ -4,6 +4,9 @@ public struct CheckContext: Sendable {
     public let profile: Profile
     /// The guest's kexec-tools release: the rules its kdump tools follow.
     public let release: KexecToolsRelease
+    /// The guest's kdump-tools release, for the `kdump-tools` family (nil for the others, whose
+    /// rules are `release`'s).
+    public let kdumpTools: KdumpToolsRelease?
     /// /etc/sysconfig/kdump as the service reads it.
     public let sysconfig: KdumpSysconfig
     /// /etc/kdump.conf as the release's tools read it; nil when it could not be read.
@@ -16,6 +19,9 @@ public struct CheckContext: Sendable {
         self.facts = facts
         self.profile = profile
         release = KexecToolsRelease.resolve(family: profile.family, distroVersion: facts.os.version, package: facts.kexecToolsPackage)
+        kdumpTools = profile.family == .kdumpTools
+            ? KdumpToolsRelease.resolve(distro: facts.os.distro, distroVersion: facts.os.version, package: facts.kdumpToolsPackage)
+            : nil
         sysconfig = KdumpSysconfig(facts: facts)
         kdumpConf = facts.text(GuestPaths.kdumpConf).map { [release] in release.readKdumpConf($0) }
         kernelSelection = Self.selectKernels(facts: facts, profile: profile, sysconfig: sysconfig)
@@ -26,7 +32,8 @@ public struct CheckContext: Sendable {
 
     /// The guest path of `kernel`'s kdump initrd (release file name, KDUMP_BOOTDIR).
     public func initrdPath(_ kernel: String) -> String {
-        release.initrdPath(kernel: kernel, sysconfig: sysconfig)
+        if let kdumpTools { return kdumpTools.initrdPath(kernel: kernel) }
+        return release.initrdPath(kernel: kernel, sysconfig: sysconfig)
     }
 
     /// The kernels the profile covers — every installed one, or the boot loader's default (when

@@ -3,7 +3,8 @@
 public enum GuestChecks {
     /// Every check after `os.supported`, for a guest whose profile is known.
     public static func run(_ context: CheckContext) -> [Finding] {
-        [
+        if let kdumpTools = context.kdumpTools { return KdumpToolsChecks.run(context, kdumpTools) }
+        return [
             SysctlCheck.run(context),
             KdumpInstalledCheck.run(context),
             KdumpConfigCheck.run(context),

@@ -9,12 +9,14 @@ public enum GuestPaths {
     public static let grub2Config = "/boot/grub2/grub.cfg"
     public static let grub2Env = "/boot/grub2/grubenv"
     public static let fixedFiles = [kdumpConf, sysconfigKdump, sysctlConf, defaultGrub, grub2Config, grub2Env] + grubLegacy
+        + KdumpToolsPaths.fixedFiles
 
     /// Globs expanded in the guest; every match is read.
     public static let globbedFiles = [
         "/boot/loader/entries/*.conf",
         "/boot/efi/EFI/*/grub.cfg",
         "/boot/efi/EFI/*/grubenv",
+        KdumpToolsPaths.grubDefaultsGlob,
     ]
 
     /// Where systemd-sysctl looks (el7+); el6 reads /etc/sysctl.conf only.
@@ -30,5 +32,5 @@ public enum GuestPaths {
     public static let kdumpWantsLink = "/etc/systemd/system/multi-user.target.wants/kdump.service"
 
     /// SysV runlevel links (el6) and the systemd wants link (el7+) that enable kdump at boot.
-    public static let serviceLinkGlobs = ["/etc/rc.d/rc3.d/S*kdump", "/etc/rc.d/rc5.d/S*kdump", kdumpWantsLink]
+    public static let serviceLinkGlobs = ["/etc/rc.d/rc3.d/S*kdump", "/etc/rc.d/rc5.d/S*kdump", kdumpWantsLink, KdumpToolsPaths.wantsLink]
 }

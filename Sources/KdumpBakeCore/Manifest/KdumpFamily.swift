@@ -8,4 +8,11 @@ public enum KdumpFamily: String, Codable, Sendable, CaseIterable {
     case el7
     /// RHEL 8/9 and rebuilds: as el7, plus BLS boot entries and grubenv `kernelopts`.
     case el8
+    /// Debian 11–13 and Ubuntu 18.04–24.04 with Debian's kdump-tools: /etc/default/kdump-tools,
+    /// an initramfs-tools kdump initrd in /var/lib/kdump, grub.d and /boot/grub/grub.cfg.
+    /// Its rules live in `KdumpToolsRelease`, not `KexecToolsRelease`.
+    case kdumpTools = "kdump-tools"
+
+    /// Red Hat's kexec-tools families (kdump.conf, mkdumprd, kdumpctl).
+    public var usesKexecTools: Bool { self != .kdumpTools }
 }

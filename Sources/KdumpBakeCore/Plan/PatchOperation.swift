@@ -60,11 +60,18 @@ public struct InitrdRebuild: Sendable, Equatable {
     /// What mkdumprd must have written when it succeeds (checked, then labelled).
     public var initrdPath: String
     public var arguments: [String]
+    /// What the report shows instead of the whole argv, when that argv is a fixed script
+    /// (kdump-tools' bake): `mkinitramfs … for KVER`.
+    public var summary: String?
+    /// The builder's name for messages (`mkdumprd for KVER failed`): argv[0]'s base name unless given.
+    public var tool: String
 
-    public init(kernel: String, initrdPath: String, arguments: [String]) {
+    public init(kernel: String, initrdPath: String, arguments: [String], summary: String? = nil, tool: String? = nil) {
         self.kernel = kernel
         self.initrdPath = initrdPath
         self.arguments = arguments
+        self.summary = summary
+        self.tool = tool ?? String(arguments.first?.split(separator: "/").last ?? "mkdumprd")
     }
 }
 
@@ -76,7 +83,7 @@ extension PatchOperation {
         case .writeFile(let change): "write \(change.path) (\(change.strategy.rawValue)\(change.old == nil ? ", new file" : ""))"
         case .linkService(let link): "link \(link.link) -> \(link.target)"
         case .removeInitrd(let path): "remove \(path) (rebuilt by the kdump service at first boot)"
-        case .rebuildInitrd(let rebuild): "run \(rebuild.arguments.map(ShellQuoting.quote).joined(separator: " "))"
+        case .rebuildInitrd(let rebuild): "run " + (rebuild.summary ?? rebuild.arguments.map(ShellQuoting.quote).joined(separator: " "))
         case .keepInitrd(let kernel): "keep the kdump initrd of \(kernel) (verified, newer than its inputs)"
         }
     }

@@ -9,6 +9,7 @@ public struct PatchPlanner {
 
     public func plan(facts: GuestFacts, profile: Profile) throws -> PatchPlan {
         let context = CheckContext(facts: facts, profile: profile)
+        if let kdumpTools = context.kdumpTools { return try planKdumpTools(context, kdumpTools) }
         guard let mkdumprd = facts.mkdumprdPath, facts.files[GuestPaths.kdumpConf]?.bytes != nil else {
             throw PatchError.notPatchable(facts.files[GuestPaths.kdumpConf]?.problem.map { "kexec-tools is not usable: \($0)" }
                 ?? "kexec-tools is not installed (no mkdumprd, no \(GuestPaths.kdumpConf)); install it in the image first")
@@ -38,7 +39,7 @@ public struct PatchPlanner {
         }
     }
 
-    private func planSysctl(_ context: CheckContext, _ plan: inout PatchPlan) throws {
+    func planSysctl(_ context: CheckContext, _ plan: inout PatchPlan) throws {
         guard context.values.panicTimeout != nil else { return }
         let rendered = try TemplateRenderer.render("sysctl-panic.conf.mustache", templates: templates, variables: .forProfile(context.profile))
         if context.family == .el6, context.profile.files.sysctl == .managedBlock {
@@ -74,6 +75,7 @@ public struct PatchPlanner {
         case .el6: edits = GuestPaths.grubLegacy.prefix(1).map { ($0, CrashkernelEdit.grubLegacy) }
         case .el7: edits = [(GuestPaths.defaultGrub, CrashkernelEdit.defaultGrub), (GuestPaths.grub2Config, CrashkernelEdit.grub2Config)]
         case .el8: throw PatchError.notPatchable("ensure_crashkernel is not supported on el8+ (BLS entries) yet; set crashkernel= in the image")
+        case .kdumpTools: return  // planKdumpToolsBoot
         }
         for (path, edit) in edits {
             guard let current = try usableContents(path, context) else { continue }
@@ -120,7 +122,7 @@ public struct PatchPlanner {
         plan.operations += kept
     }
 
-    private func addManagedBlock(_ path: String, _ block: ManagedBlock, _ context: CheckContext, _ plan: inout PatchPlan) throws {
+    func addManagedBlock(_ path: String, _ block: ManagedBlock, _ context: CheckContext, _ plan: inout PatchPlan) throws {
         let current = try usableContents(path, context)
         do {
             try addChange(path, .managedBlock, try block.apply(to: current ?? []), context, &plan)
@@ -130,7 +132,7 @@ public struct PatchPlanner {
     }
 
     /// Records a change unless the file already has exactly these bytes.
-    private func addChange(_ path: String, _ strategy: FileChange.Strategy, _ bytes: [UInt8], _ context: CheckContext, _ plan: inout PatchPlan) throws {
+    func addChange(_ path: String, _ strategy: FileChange.Strategy, _ bytes: [UInt8], _ context: CheckContext, _ plan: inout PatchPlan) throws {
         let current = try usableContents(path, context)
         guard current != bytes else { return }
         let file = context.facts.files[path]
@@ -139,7 +141,7 @@ public struct PatchPlanner {
 
     /// The current bytes of a file the plan may rewrite; refuses files that are not regular
     /// (a kdump.conf linking to /dev/zero), too large, or masked, rather than write through them.
-    private func usableContents(_ path: String, _ context: CheckContext) throws -> [UInt8]? {
+    func usableContents(_ path: String, _ context: CheckContext) throws -> [UInt8]? {
         guard let file = context.facts.files[path] else { return nil }
         switch file.state {
         case .read(let bytes): return bytes

@@ -4,6 +4,8 @@ public struct TemplateVariables: Sendable, Equatable {
     public static let known: Set<String> = [
         "profile", "panic_timeout", "dump_path", "core_collector", "extra_modules", "blacklist",
         "module_options", "disk_timeout", "add_drivers", "kdump_commandline_append",
+        // kdump-tools guests: the kernel parameters the grub.d drop-in appends.
+        "boot_parameters",
     ]
     /// Fields of the items of list variables.
     public static let listFields: [String: [String]] = ["module_options": ["module", "options"]]

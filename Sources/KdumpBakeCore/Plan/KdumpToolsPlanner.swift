@@ -1,0 +1,100 @@
+/// The plan for a kdump-tools guest (Debian, Ubuntu): the same operations as for the Red Hat
+/// families, from kdump-tools' files. Facts cited as L<line> are from
+/// ../shared/reference/kdump-other-families.md.
+extension PatchPlanner {
+    /// The grub.d drop-in that keeps the parameters across update-grub; sorts after the
+    /// distro's own drop-ins (kdump-tools.cfg, cloud-image files), so it appends last.
+    public static let grubDropIn = "/etc/default/grub.d/99-zz-kdumpbake.cfg"
+
+    func planKdumpTools(_ context: CheckContext, _ release: KdumpToolsRelease) throws -> PatchPlan {
+        let facts = context.facts
+        for path in [KdumpToolsPaths.kdumpConfig, KdumpToolsPaths.defaults] where facts.files[path]?.bytes == nil {
+            throw PatchError.notPatchable(facts.files[path]?.problem.map { "kdump-tools is not usable: \($0)" }
+                ?? "kdump-tools is not installed (no \(path)); install kdump-tools in the image first")
+        }
+        if context.profile.initrd == .rebuild, facts.mtimes[KdumpToolsPaths.mkinitramfs] == nil {
+            throw PatchError.notPatchable("no \(KdumpToolsPaths.mkinitramfs) in the guest: install initramfs-tools-core (kdump-tools only recommends it) so a kdump initrd can be built")
+        }
+        var plan = PatchPlan()
+        try planKdumpToolsDefaults(context, release, &plan)
+        try planSysctl(context, &plan)
+        try planKdumpToolsBoot(context, release, &plan)
+        if context.values.enableService == true, !facts.serviceLinks.contains(KdumpToolsPaths.wantsLink) {
+            let unit = KdumpToolsPaths.unitCandidates.first { facts.mtimes[$0] != nil } ?? KdumpToolsPaths.unitCandidates[0]
+            plan.operations.append(.linkService(ServiceLink(link: KdumpToolsPaths.wantsLink, target: unit)))
+        }
+        planKdumpToolsInitrds(context, release, &plan)
+        return plan
+    }
+
+    /// /etc/default/kdump-tools: `USE_KDUMP=1`, `KDUMP_COREDIR`, and `KDUMP_CMDLINE_APPEND` only
+    /// when the effective one must change — then as the whole default (it *replaces* kdump-config's
+    /// list, L163–166) without `ata_piix.prefer_ms_hyperv=0` (L171–176), plus the profile's words.
+    private func planKdumpToolsDefaults(_ context: CheckContext, _ release: KdumpToolsRelease, _ plan: inout PatchPlan) throws {
+        let defaults = KdumpToolsDefaults(facts: context.facts)
+        let append = defaults.effectiveAppend(release, facts: context.facts)
+        var words = append.line.parameters.map(\.raw).filter { word in
+            !KernelCommandLine(word).moduleParameter("ata_piix", "prefer_ms_hyperv").contains("0")
+        }
+        if !append.line.contains(KdumpToolsRelease.dumpUnit) { words.append(KdumpToolsRelease.dumpUnit) }
+        words += context.values.commandlineAppend.filter { !append.line.contains($0) }
+        let changed = words != append.line.parameters.map(\.raw)
+        let keep = !append.isDefault && !changed
+        let commandLine = changed || keep ? words.joined(separator: " ") : nil
+        let rendered = try TemplateRenderer.render("kdump-tools-defaults.mustache", templates: templates,
+                                                   variables: .forProfile(context.profile, commandLine: commandLine))
+        var keys: Set<String> = ["USE_KDUMP"]
+        if context.values.dumpPath != nil { keys.insert("KDUMP_COREDIR") }
+        if commandLine != nil { keys.insert("KDUMP_CMDLINE_APPEND") }
+        let block = ManagedBlock(lines: rendered.split(separator: "\n").map(String.init), keys: keys, syntax: .shell)
+        try addManagedBlock(KdumpToolsPaths.defaults, block, context, &plan)
+    }
+
+    /// crashkernel= on every normal `linux` line of the generated grub.cfg (update-grub is never
+    /// run in the appliance: it probes the appliance's devices, L266–267), and in a grub.d drop-in
+    /// when the defaults no longer carry it, so the next update-grub keeps it.
+    private func planKdumpToolsBoot(_ context: CheckContext, _ release: KdumpToolsRelease, _ plan: inout PatchPlan) throws {
+        guard context.values.ensureCrashkernel, let wanted = context.values.crashkernel,
+              KdumpToolsBootCheck.run(context, release).status == .fail else { return }
+        let value = wanted == "any" ? release.defaultCrashkernel : wanted
+        if let current = try usableContents(KdumpToolsPaths.grubConfig, context) {
+            let edited = CrashkernelEdit.grubNormalEntries(String(decoding: current, as: UTF8.self), value: value)
+            try addChange(KdumpToolsPaths.grubConfig, .lineEdit, Array(edited.utf8), context, &plan)
+        }
+        let boot = BootConfiguration(facts: context.facts, family: .kdumpTools)
+        if let defaults = boot.grubDefaults, defaults.normalEntryCommandLine.values(of: "crashkernel").isEmpty {
+            var variables = TemplateVariables.forProfile(context.profile)
+            variables.scalars["boot_parameters"] = "crashkernel=\(value)"
+            let rendered = try TemplateRenderer.render("grub-kdumpbake.cfg.mustache", templates: templates, variables: variables)
+            try addChange(Self.grubDropIn, .replace, Array(rendered.utf8), context, &plan)
+        }
+    }
+
+    /// One bake per covered kernel, unless its initrd is verified and the service keeps it at
+    /// first boot. None of the files a patch writes is an input of the initrd (only
+    /// /etc/kdump/sysctl.conf and initramfs-tools' configuration are, L216–222), so writing them
+    /// does not force a rebuild as kdump.conf does on the Red Hat families.
+    private func planKdumpToolsInitrds(_ context: CheckContext, _ release: KdumpToolsRelease, _ plan: inout PatchPlan) {
+        let modulesOK = KdumpToolsInitrdCheck.modules(context, release).status == .pass
+        var kept: [PatchOperation] = []
+        for kernel in context.selectedKernels {
+            let path = release.initrdPath(kernel: kernel)
+            switch context.profile.initrd {
+            case .keep:
+                continue
+            case .invalidate:
+                // Removing the initrd is not enough: the service must see the sysctl snapshot as
+                // changed too, or a later kdump-config finds nothing to rebuild from (L216–220).
+                if context.facts.kdumpInitrds[path] != nil { plan.operations.append(.removeInitrd(path: path)) }
+            case .rebuild:
+                let present = context.facts.kdumpInitrds[path] != nil
+                if modulesOK, present, KdumpToolsInitrdCheck.sysctlMismatch(kernel, release, context.facts).isEmpty {
+                    kept.append(.keepInitrd(kernel: kernel))
+                    continue
+                }
+                plan.operations.append(.rebuildInitrd(KdumpToolsInitrdBake.rebuild(kernel: kernel, release: release, modules: context.values.requiredInitrdModules)))
+            }
+        }
+        plan.operations += kept
+    }
+}
