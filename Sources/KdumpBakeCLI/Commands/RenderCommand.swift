@@ -14,12 +14,12 @@ extension KdumpBakeCommand {
         @OptionGroup var manifest: ManifestOptions
         @OptionGroup var profile: ProfileOption
 
-        @Option(name: .long, help: "Distro id as libguestfs names it (centos, rhel, rocky, almalinux, oraclelinux…).")
+        @Option(name: .long, help: "Distro id as libguestfs names it (centos, rhel, rocky, almalinux, oraclelinux, debian, ubuntu…).")
         var distro: String
 
         /// Not `--version`: that is the root command's, which prints kdumpbake's own version.
         /// Optional only for the old name below; `validate` requires one of the two.
-        @Option(name: .customLong("distro-version"), help: ArgumentHelp("Distro version, e.g. 6.4 or 7.9 (required).", valueName: "version"))
+        @Option(name: .customLong("distro-version"), help: ArgumentHelp("Distro version, e.g. 6.4, 7.9, 12 or 22.04 (required).", valueName: "version"))
         var distroVersion: ParsedArgument<DistroVersion>?
 
         /// `--distro-version` under its old name, hidden. Without it an old `render --distro centos
@@ -61,7 +61,7 @@ extension KdumpBakeCommand {
             let files: [RenderedProfile.File]
             do {
                 let set = try templates.map(TemplateSet.overriding(with:)) ?? .builtin()
-                files = try RenderedProfile.files(for: chosen, templates: set)
+                files = try RenderedProfile.files(for: chosen, templates: set, distro: distro, version: version)
             } catch {
                 throw CommandFailure.input("\(error)")
             }

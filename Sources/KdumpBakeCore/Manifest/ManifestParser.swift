@@ -117,6 +117,7 @@ private struct ManifestReader {
         guard let entries = cursor.mapping(allowed: [
             "panic_timeout", "panic_timeout_policy", "dump_path", "core_collector", "disk_timeout", "blacklist",
             "extra_modules", "add_drivers", "module_options", "commandline_append", "crashkernel", "ensure_crashkernel", "enable_service",
+            "boot_panic",
         ]) else { return nil }
         var values = ProfileValues()
         values.panicTimeout = entries["panic_timeout"]?.int(in: 0...86_400)
@@ -146,6 +147,10 @@ private struct ManifestReader {
         values.ensureCrashkernel = entries["ensure_crashkernel"]?.bool() ?? false
         if values.ensureCrashkernel, values.crashkernel == nil {
             entries["ensure_crashkernel"]?.report("needs crashkernel: the value to add (or any, meaning auto)")
+        }
+        values.bootPanic = entries["boot_panic"]?.bool() ?? false
+        if values.bootPanic, values.panicTimeout == nil {
+            entries["boot_panic"]?.report("needs panic_timeout: the seconds panic= waits")
         }
         if values.panicTimeoutPolicy == .exact, values.panicTimeout == 0 {
             entries["panic_timeout"]?.report("0 means never reboot after a panic; use a positive number of seconds")

@@ -133,8 +133,19 @@ public struct ProfileValues: Equatable, Sendable {
     public var ensureCrashkernel = false
     /// The kdump service must be enabled at boot.
     public var enableService: Bool?
+    /// `panic=<panic_timeout>` on the boot entries' kernel command line (`boot_panic`): the
+    /// kernel.panic sysctl only applies once userspace runs, so a panic during early boot — or
+    /// in a capture kernel, which inherits the command line (kdump-tools, L223–226, L264) — would
+    /// otherwise hang. patch adds it where missing; the audit checks the default entry.
+    public var bootPanic = false
 
     public init() {}
+
+    /// The `panic=` word `boot_panic` puts on the command line; nil when not asked.
+    public var bootPanicParameter: String? {
+        guard bootPanic, let seconds = panicTimeout else { return nil }
+        return "panic=\(seconds)"
+    }
 
     /// Modules the produced kdump initrd must contain.
     public var requiredInitrdModules: [String] { extraModules + addDrivers.filter { !extraModules.contains($0) } }

@@ -20,18 +20,6 @@ enum CrashkernelEdit {
         }
     }
 
-    /// Debian/Ubuntu /boot/grub/grub.cfg: the `linux` lines of normal entries. Recovery entries
-    /// (`… ro single`) are left alone, as update-grub leaves them: kdump-tools' reservation goes
-    /// into GRUB_CMDLINE_LINUX_DEFAULT, which recovery entries do not get (L186–190).
-    static func grubNormalEntries(_ text: String, value: String) -> String {
-        editLines(text) { line in
-            let trimmed = line.drop { $0 == " " || $0 == "\t" }
-            guard trimmed.hasPrefix("linux ") || trimmed.hasPrefix("linux\t") else { return nil }
-            guard !KernelCommandLine(String(trimmed)).contains("single") else { return nil }
-            return appendParameter(line, value)
-        }
-    }
-
     /// el7 /etc/default/grub: the last `GRUB_CMDLINE_LINUX="…"`, which grub2-mkconfig copies into
     /// every entry; added when the file has none.
     static func defaultGrub(_ text: String, value: String) -> String {

@@ -50,24 +50,32 @@ extension PatchPlanner {
         try addManagedBlock(KdumpToolsPaths.defaults, block, context, &plan)
     }
 
-    /// crashkernel= on every normal `linux` line of the generated grub.cfg (update-grub is never
-    /// run in the appliance: it probes the appliance's devices, L266–267), and in a grub.d drop-in
-    /// when the defaults no longer carry it, so the next update-grub keeps it.
+    /// crashkernel= (and `panic=` with `boot_panic`) on every normal `linux` line of the
+    /// generated grub.cfg — update-grub is never run in the appliance: it probes the appliance's
+    /// devices (L266–267) — and in a grub.d drop-in when the defaults lack them, so the next
+    /// update-grub keeps them.
     private func planKdumpToolsBoot(_ context: CheckContext, _ release: KdumpToolsRelease, _ plan: inout PatchPlan) throws {
-        guard context.values.ensureCrashkernel, let wanted = context.values.crashkernel,
-              KdumpToolsBootCheck.run(context, release).status == .fail else { return }
-        let value = wanted == "any" ? release.defaultCrashkernel : wanted
+        var parameters: [String] = []
+        if context.values.ensureCrashkernel, let wanted = context.values.crashkernel,
+           KdumpToolsBootCheck.run(context, release).status == .fail {
+            parameters.append("crashkernel=" + (wanted == "any" ? release.defaultCrashkernel : wanted))
+        }
+        if let panic = context.values.bootPanicParameter { parameters.append(panic) }
+        guard !parameters.isEmpty else { return }
         if let current = try usableContents(KdumpToolsPaths.grubConfig, context) {
-            let edited = CrashkernelEdit.grubNormalEntries(String(decoding: current, as: UTF8.self), value: value)
+            let edited = BootParameterEdit.grubNormalEntries(String(decoding: current, as: UTF8.self), adding: parameters)
             try addChange(KdumpToolsPaths.grubConfig, .lineEdit, Array(edited.utf8), context, &plan)
         }
-        let boot = BootConfiguration(facts: context.facts, family: .kdumpTools)
-        if let defaults = boot.grubDefaults, defaults.normalEntryCommandLine.values(of: "crashkernel").isEmpty {
-            var variables = TemplateVariables.forProfile(context.profile)
-            variables.scalars["boot_parameters"] = "crashkernel=\(value)"
-            let rendered = try TemplateRenderer.render("grub-kdumpbake.cfg.mustache", templates: templates, variables: variables)
-            try addChange(Self.grubDropIn, .replace, Array(rendered.utf8), context, &plan)
-        }
+        // Against the other files only: the drop-in holds everything they lack, so a second
+        // run renders it the same and a profile that gains a parameter extends it.
+        let others = GrubDefaults.sourcingOrder(context.facts.files.keys).filter { $0 != Self.grubDropIn }
+        let defaults = GrubDefaults(files: others.compactMap { path in context.facts.text(path).map { (path, $0) } }).normalEntryCommandLine
+        let missing = parameters.filter { !defaults.hasKey(KernelCommandLine($0).parameters.first?.key ?? $0) }
+        guard !missing.isEmpty else { return }
+        var variables = TemplateVariables.forProfile(context.profile)
+        variables.scalars["boot_parameters"] = missing.joined(separator: " ")
+        let rendered = try TemplateRenderer.render("grub-kdumpbake.cfg.mustache", templates: templates, variables: variables)
+        try addChange(Self.grubDropIn, .replace, Array(rendered.utf8), context, &plan)
     }
 
     /// One bake per covered kernel, unless its initrd is verified and the service keeps it at

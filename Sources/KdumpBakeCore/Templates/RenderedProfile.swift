@@ -7,11 +7,17 @@ public enum RenderedProfile {
         public var text: String
     }
 
-    public static func files(for profile: Profile, templates: TemplateSet) throws -> [File] {
-        let stock = GuestFacts(
-            os: GuestOS(type: "linux", distro: profile.match.distros.first ?? "centos", version: DistroVersion(0), arch: "x86_64", productName: "", root: ""),
+    /// `distro` and `version` matter where a family's rules differ by release (kdump-tools:
+    /// whether the default capture command line must be replaced, the crashkernel default).
+    public static func files(for profile: Profile, templates: TemplateSet, distro: String? = nil, version: DistroVersion = DistroVersion(0)) throws -> [File] {
+        var stock = GuestFacts(
+            os: GuestOS(type: "linux", distro: distro ?? profile.match.distros.first ?? "centos", version: version, arch: "x86_64", productName: "", root: ""),
             files: [GuestPaths.kdumpConf: GuestFile(path: GuestPaths.kdumpConf, state: .read(bytes: []))],
             mkdumprdPath: "/sbin/mkdumprd")
+        for path in [KdumpToolsPaths.defaults, KdumpToolsPaths.kdumpConfig] {
+            stock.files[path] = GuestFile(path: path, state: .read(bytes: []))
+        }
+        stock.mtimes[KdumpToolsPaths.mkinitramfs] = 0
         let plan = try PatchPlanner(templates: templates).plan(facts: stock, profile: profile)
         return plan.fileChanges.map { File(path: $0.path, strategy: $0.strategy.rawValue, text: String(decoding: $0.new, as: UTF8.self)) }
     }

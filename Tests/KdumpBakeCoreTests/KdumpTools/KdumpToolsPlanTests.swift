@@ -69,3 +69,44 @@ import Testing
         #expect(throws: PatchError.self) { try plan(noTools) }
     }
 }
+
+@Suite struct BootPanicTests {
+    private func debianWithBootPanic() -> Profile {
+        Profiles.named("debian-azure") { $0.values.bootPanic = true }
+    }
+
+    /// L223–226, L264: panic= on the main command line is inherited by the capture kernel, where
+    /// initramfs-tools would otherwise drop to a shell when the root is not found.
+    @Test func addsPanicToNormalEntriesAndTheDropIn() throws {
+        let builder = DebianTexts.baked(DebianTexts.freshInstall())
+        let before = GuestChecks.run(builder.context(debianWithBootPanic())).first { $0.check == .sysctlKernelPanic }
+        #expect(before?.status == .fail)
+        #expect(before?.message.contains("boots without panic=5") == true)
+        let plan = try PatchPlanner(templates: .builtin()).plan(facts: builder.build, profile: debianWithBootPanic())
+        let grub = try #require(plan.fileChanges.first { $0.path == KdumpToolsPaths.grubConfig }.map { String(decoding: $0.new, as: UTF8.self) })
+        #expect(grub.components(separatedBy: "ro quiet crashkernel=384M-:128M panic=5\n").count == 3)
+        #expect(grub.contains("ro single\n"))
+        let dropIn = try #require(plan.fileChanges.first { $0.path == PatchPlanner.grubDropIn }.map { String(decoding: $0.new, as: UTF8.self) })
+        #expect(dropIn.hasSuffix("GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT panic=5\"\n"))
+
+        // Applying the plan's files gives a guest the audit passes and the planner leaves alone.
+        var after = builder.file(KdumpToolsPaths.grubConfig, grub).file(PatchPlanner.grubDropIn, dropIn)
+        after = after.file(KdumpToolsPaths.defaults, String(decoding: plan.fileChanges.first { $0.path == KdumpToolsPaths.defaults }!.new, as: UTF8.self))
+        let findings = GuestChecks.run(after.context(debianWithBootPanic()))
+        #expect(findings.allSatisfy { $0.status == .pass }, "\(findings.filter { $0.status != .pass }.map(\.message))")
+        let again = try PatchPlanner(templates: .builtin()).plan(facts: after.build, profile: debianWithBootPanic())
+        #expect(!again.operations.contains { $0.changesTheGuest }, "\(again.operations.map(\.reportLine))")
+    }
+
+    @Test func manifestNeedsAPanicTimeout() {
+        let text = """
+            version: 1
+            profiles:
+              - name: p
+                family: kdump-tools
+                match: {distro: [debian], versions: ">=12"}
+                values: {boot_panic: true}
+            """
+        #expect(throws: (any Error).self) { try Manifest.parse(text, file: "m.yaml") }
+    }
+}
