@@ -93,7 +93,7 @@ enum DebianTexts {
         builder
             .initrd(initrd, modules: modules)
             .file("/var/lib/kdump/latest_sysctls-\(kernel)", kdumpSysctl)
-            .file(KdumpToolsPaths.grubConfig, grubCfg(arguments: "ro quiet crashkernel=384M-:128M"))
+            .file(KdumpToolsPaths.grubConfig, grubCfg(arguments: "ro quiet crashkernel=384M-:128M panic=5"))
             .file("/etc/sysctl.d/99-zz-kdumpbake.conf", "# Reboot 5 s after a kernel panic instead of hanging (kdumpbake, profile debian-azure).\nkernel.panic = 5\n")
     }
 }

@@ -19,10 +19,10 @@ import Testing
         #expect(text(plan, "/etc/sysctl.d/99-zz-kdumpbake.conf")?.contains("kernel.panic = 5") == true)
         // Normal entries gain the release's own default reservation; the recovery entry does not.
         let grub = try #require(text(plan, KdumpToolsPaths.grubConfig))
-        #expect(grub.components(separatedBy: "crashkernel=384M-:128M").count == 3)
+        #expect(grub.components(separatedBy: "ro quiet crashkernel=384M-:128M panic=5\n").count == 3)
         #expect(grub.contains("root=UUID=0a1b ro single\n"))
-        // kdump-tools.cfg still carries it, so no drop-in.
-        #expect(text(plan, PatchPlanner.grubDropIn) == nil)
+        // kdump-tools.cfg still carries crashkernel=, so the drop-in only adds panic=.
+        #expect(text(plan, PatchPlanner.grubDropIn)?.hasSuffix("\"$GRUB_CMDLINE_LINUX_DEFAULT panic=5\"\n") == true)
         // One bake, the kernel version an argv element of its own, never in the script.
         let rebuild = try #require(plan.initrdRebuilds.first)
         #expect(plan.initrdRebuilds.count == 1)
@@ -50,12 +50,13 @@ import Testing
     @Test func droppedDefaultsGetADropInAndServiceLink() throws {
         let builder = DebianTexts.freshInstall().serviceLinks().without("/etc/default/grub.d/kdump-tools.cfg")
         let plan = try plan(builder)
-        #expect(text(plan, PatchPlanner.grubDropIn) == "# Kernel parameters required by profile debian-azure (kdumpbake): update-grub keeps them.\nGRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT crashkernel=384M-:128M\"\n")
+        #expect(text(plan, PatchPlanner.grubDropIn) == "# Kernel parameters required by profile debian-azure (kdumpbake): update-grub keeps them.\nGRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT crashkernel=384M-:128M panic=5\"\n")
         #expect(plan.operations.contains(.linkService(ServiceLink(link: KdumpToolsPaths.wantsLink, target: "/lib/systemd/system/kdump-tools.service"))))
     }
 
     @Test func aBakedGuestNeedsNothing() throws {
-        let plan = try plan(DebianTexts.baked(DebianTexts.freshInstall()).file(KdumpToolsPaths.defaults, DebianTexts.defaults + "\n"))
+        let plan = try plan(DebianTexts.baked(DebianTexts.freshInstall()).file(KdumpToolsPaths.defaults, DebianTexts.defaults + "\n")
+            .file(PatchPlanner.grubDropIn, "# Kernel parameters required by profile debian-azure (kdumpbake): update-grub keeps them.\nGRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT panic=5\"\n"))
         let changing = plan.operations.filter(\.changesTheGuest)
         // The defaults file gains the managed block once; everything else is already right.
         #expect(changing.allSatisfy { if case .writeFile(let change) = $0 { return change.path == KdumpToolsPaths.defaults }; return false }, "\(changing.map(\.reportLine)) \(plan.operations.compactMap(\.diff))")
@@ -79,6 +80,7 @@ import Testing
     /// initramfs-tools would otherwise drop to a shell when the root is not found.
     @Test func addsPanicToNormalEntriesAndTheDropIn() throws {
         let builder = DebianTexts.baked(DebianTexts.freshInstall())
+            .file(KdumpToolsPaths.grubConfig, DebianTexts.grubCfg(arguments: "ro quiet crashkernel=384M-:128M"))
         let before = GuestChecks.run(builder.context(debianWithBootPanic())).first { $0.check == .sysctlKernelPanic }
         #expect(before?.status == .fail)
         #expect(before?.message.contains("boots without panic=5") == true)
