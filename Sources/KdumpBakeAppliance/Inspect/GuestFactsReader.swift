@@ -38,10 +38,15 @@ struct GuestFactsReader {
                 let path = release.initrdPath(kernel: kernel, sysconfig: sysconfig)
                 if let initrd = try kdumpInitrd(path) { facts.kdumpInitrds[path] = initrd }
             }
-            let path = kdumpTools.initrdPath(kernel: kernel)
-            if let initrd = try kdumpInitrd(path) { facts.kdumpInitrds[path] = initrd }
+            // kdump-tools and SUSE kdump ≤ 1.0 keep one initrd per kernel; SUSE 2.0 one in all.
+            let suse = SuseKdumpRelease(distroVersion: DistroVersion(15, 4))
+            for path in [kdumpTools.initrdPath(kernel: kernel), suse.initrdPath(kernel: kernel)] {
+                if let initrd = try kdumpInitrd(path) { facts.kdumpInitrds[path] = initrd }
+            }
             for path in KdumpToolsPaths.perKernelFiles(kernel) { facts.files[path] = try file(path) }
         }
+        let suseSingle = SuseKdumpRelease(distroVersion: DistroVersion(15, 6)).initrdPath(kernel: "")
+        if let initrd = try kdumpInitrd(suseSingle) { facts.kdumpInitrds[suseSingle] = initrd }
         for path in KdumpToolsPaths.presenceProbes {
             if let status = try? handle.lstat(path) { facts.mtimes[path] = status.mtimeSeconds }
         }

@@ -20,7 +20,13 @@ struct BootConfiguration {
             return
         }
         if let defaults = facts.files[GuestPaths.defaultGrub]?.text {
-            defaultGrubCommandLine = ShellAssignments.parse(defaults).value("GRUB_CMDLINE_LINUX").map(KernelCommandLine.init)
+            let assignments = ShellAssignments.parse(defaults)
+            defaultGrubCommandLine = assignments.value("GRUB_CMDLINE_LINUX").map(KernelCommandLine.init)
+            // SUSE writes the kdump reservation into GRUB_CMDLINE_LINUX_DEFAULT (L298–301);
+            // grub2-mkconfig puts both on every normal entry.
+            if family == .sles {
+                defaultGrubCommandLine = KernelCommandLine([assignments.value("GRUB_CMDLINE_LINUX") ?? "", assignments.value("GRUB_CMDLINE_LINUX_DEFAULT") ?? ""].joined(separator: " "))
+            }
         }
         let env = facts.text(GuestPaths.grub2Env).map(GrubEnv.parse)
         // BLS first (el8+), then grub2, then legacy grub: the first configuration present decides.

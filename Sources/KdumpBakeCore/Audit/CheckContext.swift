@@ -7,6 +7,8 @@ public struct CheckContext: Sendable {
     /// The guest's kdump-tools release, for the `kdump-tools` family (nil for the others, whose
     /// rules are `release`'s).
     public let kdumpTools: KdumpToolsRelease?
+    /// The guest's SUSE kdump generation, for the `sles` family.
+    public let suseKdump: SuseKdumpRelease?
     /// /etc/sysconfig/kdump as the service reads it.
     public let sysconfig: KdumpSysconfig
     /// /etc/kdump.conf as the release's tools read it; nil when it could not be read.
@@ -22,6 +24,7 @@ public struct CheckContext: Sendable {
         kdumpTools = profile.family == .kdumpTools
             ? KdumpToolsRelease.resolve(distro: facts.os.distro, distroVersion: facts.os.version, package: facts.kdumpToolsPackage)
             : nil
+        suseKdump = profile.family == .sles ? SuseKdumpRelease(distroVersion: facts.os.version) : nil
         sysconfig = KdumpSysconfig(facts: facts)
         kdumpConf = facts.text(GuestPaths.kdumpConf).map { [release] in release.readKdumpConf($0) }
         kernelSelection = Self.selectKernels(facts: facts, profile: profile, sysconfig: sysconfig)
@@ -33,6 +36,7 @@ public struct CheckContext: Sendable {
     /// The guest path of `kernel`'s kdump initrd (release file name, KDUMP_BOOTDIR).
     public func initrdPath(_ kernel: String) -> String {
         if let kdumpTools { return kdumpTools.initrdPath(kernel: kernel) }
+        if let suseKdump { return suseKdump.initrdPath(kernel: kernel) }
         return release.initrdPath(kernel: kernel, sysconfig: sysconfig)
     }
 

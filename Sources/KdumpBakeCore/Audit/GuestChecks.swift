@@ -4,6 +4,7 @@ public enum GuestChecks {
     /// Every check after `os.supported`, for a guest whose profile is known.
     public static func run(_ context: CheckContext) -> [Finding] {
         if let kdumpTools = context.kdumpTools { return KdumpToolsChecks.run(context, kdumpTools) }
+        if let suseKdump = context.suseKdump { return SlesChecks.run(context, suseKdump) }
         return [
             SysctlCheck.run(context),
             KdumpInstalledCheck.run(context),

@@ -166,3 +166,12 @@ extension GuestFacts {
         return kernels.filter { kept.contains($0) }
     }
 }
+
+extension GuestFacts {
+    /// Module names listed in /lib/modules/KVER/modules.builtin (`kernel/drivers/nvme/host/nvme.ko`),
+    /// normalized: a required driver built into the kernel needs no file in the initrd.
+    public func builtInModules(of kernel: String) -> Set<String> {
+        guard let text = text(KdumpToolsPaths.modulesBuiltin(kernel)) else { return [] }
+        return Set(text.split(separator: "\n").compactMap { InitrdReader.moduleName(fromPath: String($0)) }.map(InitrdReader.normalizedModuleName))
+    }
+}

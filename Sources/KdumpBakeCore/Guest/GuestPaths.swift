@@ -9,7 +9,7 @@ public enum GuestPaths {
     public static let grub2Config = "/boot/grub2/grub.cfg"
     public static let grub2Env = "/boot/grub2/grubenv"
     public static let fixedFiles = [kdumpConf, sysconfigKdump, sysctlConf, defaultGrub, grub2Config, grub2Env] + grubLegacy
-        + KdumpToolsPaths.fixedFiles
+        + KdumpToolsPaths.fixedFiles + [SuseKdumpRelease.dracutDropIn]
 
     /// Globs expanded in the guest; every match is read.
     public static let globbedFiles = [

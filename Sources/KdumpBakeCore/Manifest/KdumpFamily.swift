@@ -12,7 +12,8 @@ public enum KdumpFamily: String, Codable, Sendable, CaseIterable {
     /// an initramfs-tools kdump initrd in /var/lib/kdump, grub.d and /boot/grub/grub.cfg.
     /// Its rules live in `KdumpToolsRelease`, not `KexecToolsRelease`.
     case kdumpTools = "kdump-tools"
+    /// SLES 12 SP5 and 15 SPx with SUSE's `kdump` package: /etc/sysconfig/kdump (KDUMP_*), its own
+    /// mkdumprd over dracut, grub2. Its rules live in `SuseKdumpRelease`.
+    case sles
 
-    /// Red Hat's kexec-tools families (kdump.conf, mkdumprd, kdumpctl).
-    public var usesKexecTools: Bool { self != .kdumpTools }
 }

@@ -38,7 +38,7 @@ public enum SysctlPrecedence {
     public static func searchDirectories(_ family: KdumpFamily) -> [String] {
         switch family {
         case .el6: return []
-        case .el7, .el8, .kdumpTools: return ["/etc/sysctl.d", "/run/sysctl.d", "/usr/local/lib/sysctl.d", "/usr/lib/sysctl.d", "/lib/sysctl.d"]
+        case .el7, .el8, .kdumpTools, .sles: return ["/etc/sysctl.d", "/run/sysctl.d", "/usr/local/lib/sysctl.d", "/usr/lib/sysctl.d", "/lib/sysctl.d"]
         }
     }
 

@@ -1,22 +1,55 @@
-/// Adds kernel parameters to the normal entries of a Debian/Ubuntu /boot/grub/grub.cfg, line by
-/// line, every other byte kept. A line that already has a parameter of that name keeps its own
-/// value (an image's owner may have sized crashkernel= on purpose). Recovery entries
-/// (`… ro single`) are left alone as update-grub leaves them: the distro's parameters go into
-/// GRUB_CMDLINE_LINUX_DEFAULT, which recovery entries do not get (L186–190).
+/// Adds kernel parameters (`key=value` words) to boot configuration, line by line, every other
+/// byte kept. A command line that already has a parameter of that name keeps its own value (an
+/// image's owner may have sized crashkernel= on purpose).
 enum BootParameterEdit {
-    /// `parameters` as `key=value` words, added in order to each normal `linux` line lacking the key.
+    /// Debian/Ubuntu /boot/grub/grub.cfg: the normal entries. Recovery entries (`… ro single`)
+    /// are left alone as update-grub leaves them: the distro's parameters go into
+    /// GRUB_CMDLINE_LINUX_DEFAULT, which recovery entries do not get (L186–190).
     static func grubNormalEntries(_ text: String, adding parameters: [String]) -> String {
-        text.split(separator: "\n", omittingEmptySubsequences: false).map { substring in
-            let line = String(substring)
+        grubLinuxLines(text, adding: parameters, skipRecovery: true)
+    }
+
+    /// Every `linux`/`linuxefi`/`linux16` line of a generated grub.cfg.
+    static func grubLinuxLines(_ text: String, adding parameters: [String], skipRecovery: Bool) -> String {
+        editLines(text) { line in
             let trimmed = line.drop { $0 == " " || $0 == "\t" }
-            guard trimmed.hasPrefix("linux ") || trimmed.hasPrefix("linux\t") else { return line }
+            guard ["linux", "linuxefi", "linux16"].contains(where: { trimmed.hasPrefix($0 + " ") || trimmed.hasPrefix($0 + "\t") }) else { return nil }
             let current = KernelCommandLine(String(trimmed))
-            guard !current.contains("single") else { return line }
-            let missing = parameters.filter { !current.hasKey(KernelCommandLine($0).parameters.first?.key ?? $0) }
-            guard !missing.isEmpty else { return line }
-            let carriageReturn = line.hasSuffix("\r")
-            let body = carriageReturn ? String(line.dropLast()) : line
-            return body + " " + missing.joined(separator: " ") + (carriageReturn ? "\r" : "")
-        }.joined(separator: "\n")
+            if skipRecovery, current.contains("single") { return nil }
+            return append(missing(parameters, in: current), to: line)
+        }
+    }
+
+    /// /etc/default/grub: the last `NAME="…"` gains what it lacks; added when the file has none.
+    static func shellVariable(_ text: String, _ name: String, adding parameters: [String]) -> String {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard let index = lines.lastIndex(where: { $0.hasPrefix(name + "=") }) else {
+            let separator = text.isEmpty || text.hasSuffix("\n") ? "" : "\n"
+            return text + separator + "\(name)=\"\(parameters.joined(separator: " "))\"\n"
+        }
+        let raw = String(lines[index].dropFirst(name.count + 1))
+        let quote: Character? = raw.first == "\"" || raw.first == "'" ? raw.first : nil
+        let inner = quote != nil && raw.count >= 2 && raw.last == quote ? String(raw.dropFirst().dropLast()) : raw
+        let absent = missing(parameters, in: KernelCommandLine(inner))
+        guard !absent.isEmpty else { return text }
+        let value = ([inner].filter { !$0.isEmpty } + absent).joined(separator: " ")
+        let mark = quote.map(String.init) ?? "\""
+        lines[index] = "\(name)=\(mark)\(value)\(mark)"
+        return lines.joined(separator: "\n")
+    }
+
+    private static func missing(_ parameters: [String], in line: KernelCommandLine) -> [String] {
+        parameters.filter { !line.hasKey(KernelCommandLine($0).parameters.first?.key ?? $0) }
+    }
+
+    private static func append(_ words: [String], to line: String) -> String? {
+        guard !words.isEmpty else { return nil }
+        let carriageReturn = line.hasSuffix("\r")
+        let body = carriageReturn ? String(line.dropLast()) : line
+        return body + " " + words.joined(separator: " ") + (carriageReturn ? "\r" : "")
+    }
+
+    private static func editLines(_ text: String, _ edit: (String) -> String?) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { edit(String($0)) ?? String($0) }.joined(separator: "\n")
     }
 }

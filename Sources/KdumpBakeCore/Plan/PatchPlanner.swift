@@ -10,6 +10,7 @@ public struct PatchPlanner {
     public func plan(facts: GuestFacts, profile: Profile) throws -> PatchPlan {
         let context = CheckContext(facts: facts, profile: profile)
         if let kdumpTools = context.kdumpTools { return try planKdumpTools(context, kdumpTools) }
+        if let suseKdump = context.suseKdump { return try planSles(context, suseKdump) }
         guard let mkdumprd = facts.mkdumprdPath, facts.files[GuestPaths.kdumpConf]?.bytes != nil else {
             throw PatchError.notPatchable(facts.files[GuestPaths.kdumpConf]?.problem.map { "kexec-tools is not usable: \($0)" }
                 ?? "kexec-tools is not installed (no mkdumprd, no \(GuestPaths.kdumpConf)); install it in the image first")
@@ -75,7 +76,7 @@ public struct PatchPlanner {
         case .el6: edits = GuestPaths.grubLegacy.prefix(1).map { ($0, CrashkernelEdit.grubLegacy) }
         case .el7: edits = [(GuestPaths.defaultGrub, CrashkernelEdit.defaultGrub), (GuestPaths.grub2Config, CrashkernelEdit.grub2Config)]
         case .el8: throw PatchError.notPatchable("ensure_crashkernel is not supported on el8+ (BLS entries) yet; set crashkernel= in the image")
-        case .kdumpTools: return  // planKdumpToolsBoot
+        case .kdumpTools, .sles: return  // planKdumpToolsBoot, planSlesBoot
         }
         for (path, edit) in edits {
             guard let current = try usableContents(path, context) else { continue }

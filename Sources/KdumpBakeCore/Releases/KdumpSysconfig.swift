@@ -84,7 +84,7 @@ extension KexecToolsRelease {
     public func mkdumprdArguments(mkdumprd: String, image: String, kernel: String, sysconfig: KdumpSysconfig) -> [String] {
         switch family {
         case .el6: [mkdumprd, "-d", "-f", "--allow-missing"] + sysconfig.mkdumprdArguments + [image, kernel]
-        case .el7, .el8, .kdumpTools: [mkdumprd, "-f", image, kernel]
+        case .el7, .el8, .kdumpTools, .sles: [mkdumprd, "-f", image, kernel]
         }
     }
 }

@@ -13,7 +13,7 @@ extension KexecToolsRelease {
         var problems: [String] = []
         switch family {
         case .el6: el6Problems(conf, &problems)
-        case .el7, .el8, .kdumpTools: kdumpctlProblems(conf, &problems)
+        case .el7, .el8, .kdumpTools, .sles: kdumpctlProblems(conf, &problems)
         }
         for directive in conf.directives { problems += runTogether(directive) }
         return problems

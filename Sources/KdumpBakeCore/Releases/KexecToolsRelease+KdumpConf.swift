@@ -21,7 +21,7 @@ extension KexecToolsRelease {
         switch family {
         case .el6: (el6Release ?? 0) >= 269 ? .cutAtLastHash : .wholeLinesOnly
         case .el7: isEl7_7OrLater ? .cutAtFirstHash : .cutAtLastHash
-        case .el8, .kdumpTools: .cutAtFirstHash
+        case .el8, .kdumpTools, .sles: .cutAtFirstHash
         }
     }
 
@@ -66,7 +66,7 @@ extension KexecToolsRelease {
             if release >= 245 { names.formUnion(["nfs", "nfs4", "ssh", "sshkey"]) }
             if release >= 282 { names.formUnion(["fence_kdump_nodes", "fence_kdump_args"]) }
             return names
-        case .el7, .el8, .kdumpTools:
+        case .el7, .el8, .kdumpTools, .sles:
             var names: Set<String> = ["raw", "ext2", "ext3", "ext4", "minix", "btrfs", "xfs", "nfs", "ssh", "sshkey", "path",
                                       "core_collector", "kdump_post", "kdump_pre", "extra_bins", "extra_modules", "default",
                                       "force_rebuild", "dracut_args", "fence_kdump_args", "fence_kdump_nodes"]
@@ -91,7 +91,7 @@ extension KexecToolsRelease {
     public var dumpTargetDirectives: Set<String> {
         switch family {
         case .el6: ["raw", "net", "nfs", "nfs4", "ssh", "minix"]
-        case .el7, .el8, .kdumpTools: isEl9OrLater ? ["raw", "nfs", "ssh", "ext2", "ext3", "ext4", "minix", "btrfs", "xfs", "virtiofs"]
+        case .el7, .el8, .kdumpTools, .sles: isEl9OrLater ? ["raw", "nfs", "ssh", "ext2", "ext3", "ext4", "minix", "btrfs", "xfs", "virtiofs"]
                                        : ["raw", "nfs", "ssh", "ext2", "ext3", "ext4", "minix", "btrfs", "xfs"]
         }
     }

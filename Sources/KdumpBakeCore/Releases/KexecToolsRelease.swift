@@ -8,9 +8,9 @@
 /// (../shared/reference/kexec-tools-real.md for el6/el7, kdump-other-families.md for el8+).
 /// Adding a release or a family means adding its rules here and their tests.
 ///
-/// A kdump-tools guest (Debian, Ubuntu) has no kexec-tools rules: `CheckContext` builds a value
+/// A kdump-tools guest (Debian, Ubuntu) or a SLES guest has no kexec-tools rules: `CheckContext` builds a value
 /// of this type for every profile, but for that family nothing asks it — `KdumpToolsRelease`
-/// answers instead — and the switches below group it with el8 only to stay exhaustive.
+/// or `SuseKdumpRelease` answers instead — and the switches below group it with el8 only to stay exhaustive.
 public struct KexecToolsRelease: Sendable, Equatable {
     /// Where the release was learnt from; findings say which, because the distro version is
     /// only a proxy for the package that actually decides the behaviour.
@@ -62,7 +62,7 @@ public struct KexecToolsRelease: Sendable, Equatable {
         switch family {
         case .el6: package.upstream.starts(with: [2, 0, 0]) || package.upstream.starts(with: [1])
         case .el7: package.upstream.first == 2 && package < KexecToolsVersion(upstream: [2, 0, 16], release: 0)
-        case .kdumpTools: false
+        case .kdumpTools, .sles: false
         case .el8: package >= KexecToolsVersion(upstream: [2, 0, 16], release: 0) || (package.upstream.first ?? 0) > 2
         }
     }
@@ -81,7 +81,7 @@ public struct KexecToolsRelease: Sendable, Equatable {
             guard minor >= 5 else { return KexecToolsVersion(upstream: [2, 0, minor >= 4 ? 14 : 7], release: 0) }
             let table = [5: 13, 6: 21, 7: 33, 8: 41, 9: 51]
             return KexecToolsVersion(upstream: [2, 0, 15], release: table[min(minor, 9)] ?? 51)
-        case .el8, .kdumpTools:
+        case .el8, .kdumpTools, .sles:
             // Placeholder until the el8+ family is modelled per release (issue 13): the rules
             // that differ between 8 and 9 key on `distroVersion.major`, not on this.
             return KexecToolsVersion(upstream: [2, 0, 26], release: minor)

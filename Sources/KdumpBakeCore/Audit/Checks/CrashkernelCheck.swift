@@ -23,7 +23,7 @@ enum CrashkernelCheck {
         }
         // el7+: grub2-mkconfig regenerates grub.cfg from /etc/default/grub, so both must agree.
         if context.family != .el6, let defaults = boot.defaultGrubCommandLine, defaults.values(of: "crashkernel").isEmpty {
-            problems.fail("\(GuestPaths.defaultGrub) GRUB_CMDLINE_LINUX lacks crashkernel=: the next grub2-mkconfig drops it")
+            problems.fail("\(GuestPaths.defaultGrub) GRUB_CMDLINE_LINUX\(context.family == .sles ? " and GRUB_CMDLINE_LINUX_DEFAULT lack" : " lacks") crashkernel=: the next grub2-mkconfig drops it")
         }
         return problems.finding(id, pass: "the default kernel (\(kernel)) boots with crashkernel=\(values.last ?? "")",
                                 path: source, expected: "crashkernel=\(wanted)", actual: values.last.map { "crashkernel=\($0)" } ?? "none")

@@ -70,7 +70,7 @@ enum KdumpToolsInitrdCheck {
                 problems.warn("\(path): cannot list modules (\(failure.message))")
             case .success(let modules):
                 let present = Set(modules.map(InitrdReader.normalizedModuleName))
-                let builtIn = builtInModules(kernel, context.facts)
+                let builtIn = context.facts.builtInModules(of: kernel)
                 var missing: [String] = []
                 for module in required {
                     let name = InitrdReader.normalizedModuleName(module)
@@ -93,11 +93,5 @@ enum KdumpToolsInitrdCheck {
                                        path: KdumpToolsRelease.stateDirectory, expected: "contains \(required.joined(separator: " "))", actual: lastActual)
         finding.rules = release.summary
         return finding
-    }
-
-    /// Module names listed in /lib/modules/KVER/modules.builtin (`kernel/drivers/nvme/host/nvme.ko`).
-    static func builtInModules(_ kernel: String, _ facts: GuestFacts) -> Set<String> {
-        guard let text = facts.text(KdumpToolsPaths.modulesBuiltin(kernel)) else { return [] }
-        return Set(text.split(separator: "\n").compactMap { InitrdReader.moduleName(fromPath: String($0)) }.map(InitrdReader.normalizedModuleName))
     }
 }
