@@ -61,7 +61,7 @@ extension KdumpBakeCommand {
             let files: [RenderedProfile.File]
             do {
                 let set = try templates.map(TemplateSet.overriding(with:)) ?? .builtin()
-                files = try RenderedProfile.files(for: chosen, templates: set)
+                files = try RenderedProfile.files(for: chosen, templates: set, version: version)
             } catch {
                 throw CommandFailure.input("\(error)")
             }

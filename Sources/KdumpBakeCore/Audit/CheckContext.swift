@@ -15,7 +15,8 @@ public struct CheckContext: Sendable {
     public init(facts: GuestFacts, profile: Profile) {
         self.facts = facts
         self.profile = profile
-        release = KexecToolsRelease.resolve(family: profile.family, distroVersion: facts.os.version, package: facts.kexecToolsPackage)
+        release = KexecToolsRelease.resolve(family: profile.family, distroVersion: facts.os.version, package: facts.kexecToolsPackage,
+                                           kdumpUtils: facts.kdumpUtilsPackage)
         sysconfig = KdumpSysconfig(facts: facts)
         kdumpConf = facts.text(GuestPaths.kdumpConf).map { [release] in release.readKdumpConf($0) }
         kernelSelection = Self.selectKernels(facts: facts, profile: profile, sysconfig: sysconfig)

@@ -22,6 +22,8 @@ public struct GuestFacts: Sendable, Equatable {
     /// The installed kexec-tools package, when the rpm database could be read: it decides the
     /// release's rules better than the distro version does.
     public var kexecToolsPackage: KexecToolsVersion?
+    /// The installed kdump-utils package (RHEL 10+, where kdumpctl moved out of kexec-tools).
+    public var kdumpUtilsPackage: KexecToolsVersion?
 
     public init(os: GuestOS, files: [String: GuestFile] = [:], kernels: [String] = [], kdumpInitrds: [String: KdumpInitrd] = [:],
                 mkdumprdPath: String? = nil, serviceLinks: [String] = []) {

@@ -86,6 +86,9 @@ private struct ManifestReader {
         if let family, KexecToolsRelease.deprecatedDirectives(family).contains("disk_timeout"), let values, values.diskTimeout != nil {
             entries["values"]?.report("disk_timeout is fatal on \(family.rawValue): kdumpctl refuses to start (\"Deprecated kdump config option\")")
         }
+        if family == .el6, values?.forceNoRebuild == true {
+            entries["values"]?.report("force_no_rebuild is not a kdump.conf directive on el6 (mkdumprd stops with \"Unknown parameter\")")
+        }
         guard let name, let family, let match, let values else { return nil }
         return Profile(name: name, description: entries["description"]?.string() ?? "", family: family, match: match,
                        optIn: optIn, values: values, initrd: initrd, kernels: kernels, maxKernels: maxKernels, files: files)
@@ -117,6 +120,7 @@ private struct ManifestReader {
         guard let entries = cursor.mapping(allowed: [
             "panic_timeout", "panic_timeout_policy", "dump_path", "core_collector", "disk_timeout", "blacklist",
             "extra_modules", "add_drivers", "module_options", "commandline_append", "crashkernel", "ensure_crashkernel", "enable_service",
+            "force_no_rebuild",
         ]) else { return nil }
         var values = ProfileValues()
         values.panicTimeout = entries["panic_timeout"]?.int(in: 0...86_400)
@@ -144,6 +148,7 @@ private struct ManifestReader {
         }
         values.enableService = entries["enable_service"]?.bool()
         values.ensureCrashkernel = entries["ensure_crashkernel"]?.bool() ?? false
+        values.forceNoRebuild = entries["force_no_rebuild"]?.bool() ?? false
         if values.ensureCrashkernel, values.crashkernel == nil {
             entries["ensure_crashkernel"]?.report("needs crashkernel: the value to add (or any, meaning auto)")
         }

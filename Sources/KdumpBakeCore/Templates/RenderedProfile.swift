@@ -7,9 +7,11 @@ public enum RenderedProfile {
         public var text: String
     }
 
-    public static func files(for profile: Profile, templates: TemplateSet) throws -> [File] {
+    /// `version`: the distro version asked for, whose release decides what depends on it (RHEL
+    /// 9.3+'s `auto_reset_crashkernel`); without one, nothing release-specific is written.
+    public static func files(for profile: Profile, templates: TemplateSet, version: DistroVersion? = nil) throws -> [File] {
         let stock = GuestFacts(
-            os: GuestOS(type: "linux", distro: profile.match.distros.first ?? "centos", version: DistroVersion(0), arch: "x86_64", productName: "", root: ""),
+            os: GuestOS(type: "linux", distro: profile.match.distros.first ?? "centos", version: version ?? DistroVersion(0), arch: "x86_64", productName: "", root: ""),
             files: [GuestPaths.kdumpConf: GuestFile(path: GuestPaths.kdumpConf, state: .read(bytes: []))],
             mkdumprdPath: "/sbin/mkdumprd")
         let plan = try PatchPlanner(templates: templates).plan(facts: stock, profile: profile)
