@@ -34,9 +34,9 @@ if arguments.first == "land" {
     exit(0)
 }
 
-let recipes: [String: GuestRecipe] = ["centos64": .centos64, "centos79": .centos79]
+let recipes: [String: GuestRecipe] = ["centos64": .centos64, "centos79": .centos79, "rhel89": .rhel89, "rhel93": .rhel93]
 guard arguments.count >= 2, let recipe = recipes[arguments[0]], let format = DiskFormat(rawValue: arguments[1]) else {
-    fail("usage: kdumpbake-testimage centos64|centos79 raw|vhd [--copy]", status: 2)
+    fail("usage: kdumpbake-testimage centos64|centos79|rhel89|rhel93 raw|vhd [--copy]", status: 2)
 }
 do {
     let image = arguments.contains("--copy")

@@ -29,9 +29,14 @@ enum KernelFiles {
             Module(path: "kernel/drivers/scsi/virtio_scsi.ko", dependencies: []),
             Module(path: "kernel/fs/xfs/xfs.ko", dependencies: []),
         ]
-        if flavor == .el7 {
+        if flavor != .el6 {
             // The Hyper-V framebuffer is part of the el7 blacklist in Microsoft's LISA scripts.
             list.append(Module(path: "kernel/drivers/video/hyperv_fb.ko", dependencies: ["kernel/drivers/hv/hv_vmbus.ko"]))
+        }
+        if flavor == .el8 {
+            // NVMe is a module on RHEL (reference L355); nvme.ko needs nvme-core.ko.
+            list.append(Module(path: "kernel/drivers/nvme/host/nvme.ko", dependencies: ["kernel/drivers/nvme/host/nvme-core.ko"]))
+            list.append(Module(path: "kernel/drivers/nvme/host/nvme-core.ko", dependencies: []))
         }
         return list
     }
@@ -42,7 +47,7 @@ enum KernelFiles {
         var result: [(path: String, entry: GuestEntry)] = [
             // Real vmlinuz files are 0755; el7 initramfs files are 0600 (they may hold secrets).
             ("/boot/vmlinuz-\(kver)", .file(contents: filler("vmlinuz", kver, bytes: 8192), mode: 0o755)),
-            ("/boot/initramfs-\(kver).img", .initramfs(kernel: kver, mode: flavor == .el7 ? 0o600 : 0o644)),
+            ("/boot/initramfs-\(kver).img", .initramfs(kernel: kver, mode: flavor != .el6 ? 0o600 : 0o644)),
             ("/boot/System.map-\(kver)", .file(contents: systemMap, mode: 0o644)),
             ("/boot/config-\(kver)", .file(contents: config(kver), mode: 0o644)),
             ("/lib/modules/\(kver)/modules.dep", .file(contents: modulesDep(modules), mode: 0o644)),

@@ -10,6 +10,8 @@ public enum DiskFormat: String, Sendable {
 /// paths. The stand-in kdump tools' rules come from `StandInRelease`.
 enum Flavor: String, Sendable, Hashable {
     case el6, el7
+    /// RHEL 8/9/10: el7's usrmerge layout, kernels with NVMe (Azure's NVMe sizes; reference L355).
+    case el8
 }
 
 /// The filesystem of a partition.

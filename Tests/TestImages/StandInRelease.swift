@@ -11,6 +11,9 @@ enum StandInRelease: Sendable, Hashable {
     /// kexec-tools-2.0.15-N.el7. Only 33 (RHEL 7.7) is modelled: it is the newest el7 whose source the
     /// notes verified, and the CentOS 7.9 look-alike uses its rules.
     case el7(Int)
+    /// RHEL 8/9 (kexec-tools-2.0.26-8.el8 = 8.9, -8.el9 = 9.3; kdump-other-families.md L7–9): the el8+
+    /// stand-ins key their rules on the distro major/minor, as the real scripts' differences do.
+    case el8Family(major: Int, minor: Int)
 
     /// A 6.0-era build (release < 200 is all the el6 rules look at).
     static let rhel60 = StandInRelease.el6(145)
@@ -21,12 +24,16 @@ enum StandInRelease: Sendable, Hashable {
     static let rhel610 = StandInRelease.el6(310)
     /// The rules the CentOS 7.9 look-alike's stand-ins follow.
     static let rhel77 = StandInRelease.el7(33)
+    /// The RHEL 8.9 and 9.3 look-alikes' builds (the two el8+ releases whose sources the notes read).
+    static let rhel89 = StandInRelease.el8Family(major: 8, minor: 9)
+    static let rhel93 = StandInRelease.el8Family(major: 9, minor: 3)
 
     /// `kexec-tools-2.0.0-258.el6`.
     var packageName: String {
         switch self {
         case .el6(let release): "kexec-tools-2.0.0-\(release).el6"
         case .el7(let release): "kexec-tools-2.0.15-\(release).el7"
+        case .el8Family(let major, let minor): "kexec-tools-\(major == 8 && minor < 9 ? "2.0.25-5" : major == 9 && minor < 3 ? "2.0.25-13" : "2.0.26-8").el\(major)"
         }
     }
 
@@ -44,6 +51,7 @@ enum StandInRelease: Sendable, Hashable {
             default: "RHEL 6.10"
             }
         case .el7(let release): release == 33 ? "RHEL 7.7" : "RHEL 7 (rules of 7.7)"
+        case .el8Family(let major, let minor): "RHEL \(major).\(minor)"
         }
     }
 

@@ -52,7 +52,7 @@ struct GuestFactsReader {
         }
         facts.kdumpToolsPackage = try kdumpToolsPackage()
         try readRebuildInputTimes(&facts, sysconfig: sysconfig, kernels: coverable)
-        facts.kexecToolsPackage = try kexecToolsPackage()
+        (facts.kexecToolsPackage, facts.kdumpUtilsPackage) = try kdumpPackages()
         facts.mkdumprdPath = try GuestPaths.mkdumprdCandidates.first { try handle.isFile($0, followSymlinks: true) }
         for pattern in GuestPaths.serviceLinkGlobs {
             facts.serviceLinks += try handle.glob(pattern)
@@ -101,16 +101,19 @@ struct GuestFactsReader {
         }
     }
 
-    /// The installed kexec-tools version from the guest's rpm database (Berkeley DB `Packages`
-    /// on el6–el8, `rpmdb.sqlite` from el9), scanned on the host for the package's header
-    /// (`RpmHeaderScan`); nil when there is no readable database or no kexec-tools record.
-    private func kexecToolsPackage() throws -> KexecToolsVersion? {
+    /// The installed kexec-tools (and, on RHEL 10+, kdump-utils) versions from the guest's rpm
+    /// database (Berkeley DB `Packages` on el6–el8, `rpmdb.sqlite` from el9), scanned on the host
+    /// for the packages' headers (`RpmHeaderScan`); nil when there is no readable database or no
+    /// record. The first database with a kexec-tools record answers both.
+    private func kdumpPackages() throws -> (kexecTools: KexecToolsVersion?, kdumpUtils: KexecToolsVersion?) {
         for path in GuestPaths.rpmDatabases {
             guard let status = try? handle.lstat(path), status.isRegularFile, status.size <= rpmDatabaseLimit else { continue }
             let bytes = try hostBytes(of: path)
-            if let newest = RpmHeaderScan.versions(of: "kexec-tools", in: bytes).max() { return newest }
+            if let newest = RpmHeaderScan.versions(of: "kexec-tools", in: bytes).max() {
+                return (newest, RpmHeaderScan.versions(of: "kdump-utils", in: bytes).max())
+            }
         }
-        return nil
+        return (nil, nil)
     }
 
     /// The installed kdump-tools version from the guest's dpkg status (Debian, Ubuntu); nil when

@@ -20,7 +20,8 @@ public struct CheckContext: Sendable {
     public init(facts: GuestFacts, profile: Profile) {
         self.facts = facts
         self.profile = profile
-        release = KexecToolsRelease.resolve(family: profile.family, distroVersion: facts.os.version, package: facts.kexecToolsPackage)
+        release = KexecToolsRelease.resolve(family: profile.family, distroVersion: facts.os.version, package: facts.kexecToolsPackage,
+                                           kdumpUtils: facts.kdumpUtilsPackage)
         kdumpTools = profile.family == .kdumpTools
             ? KdumpToolsRelease.resolve(distro: facts.os.distro, distroVersion: facts.os.version, package: facts.kdumpToolsPackage)
             : nil

@@ -24,6 +24,8 @@ public struct GuestFacts: Sendable, Equatable {
     public var kexecToolsPackage: KexecToolsVersion?
     /// The installed kdump-tools package, when the dpkg status could be read (Debian, Ubuntu).
     public var kdumpToolsPackage: DebianPackageVersion?
+    /// The installed kdump-utils package (RHEL 10+, where kdumpctl moved out of kexec-tools).
+    public var kdumpUtilsPackage: KexecToolsVersion?
 
     public init(os: GuestOS, files: [String: GuestFile] = [:], kernels: [String] = [], kdumpInitrds: [String: KdumpInitrd] = [:],
                 mkdumprdPath: String? = nil, serviceLinks: [String] = []) {

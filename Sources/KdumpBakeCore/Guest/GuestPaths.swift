@@ -8,7 +8,9 @@ public enum GuestPaths {
     public static let defaultGrub = "/etc/default/grub"
     public static let grub2Config = "/boot/grub2/grub.cfg"
     public static let grub2Env = "/boot/grub2/grubenv"
-    public static let fixedFiles = [kdumpConf, sysconfigKdump, sysctlConf, defaultGrub, grub2Config, grub2Env] + grubLegacy
+    /// el8+: the command line kernel-install gives kernels installed later (reference L84–86).
+    public static let kernelCmdline = "/etc/kernel/cmdline"
+    public static let fixedFiles = [kdumpConf, sysconfigKdump, sysctlConf, defaultGrub, grub2Config, grub2Env, kernelCmdline] + grubLegacy
         + KdumpToolsPaths.fixedFiles + [SuseKdumpRelease.dracutDropIn]
 
     /// Globs expanded in the guest; every match is read.
@@ -18,6 +20,13 @@ public enum GuestPaths {
         "/boot/efi/EFI/*/grubenv",
         KdumpToolsPaths.grubDefaultsGlob,
     ]
+
+    /// The BLS entry files among the facts (el8+), in name order.
+    public static func bootLoaderEntries(in facts: GuestFacts) -> [String] {
+        facts.files.keys.filter { $0.hasPrefix(bootLoaderEntriesDirectory + "/") && $0.hasSuffix(".conf") }.sorted()
+    }
+
+    public static let bootLoaderEntriesDirectory = "/boot/loader/entries"
 
     /// Where systemd-sysctl looks (el7+); el6 reads /etc/sysctl.conf only.
     public static let sysctlDirectories = ["/etc/sysctl.d", "/run/sysctl.d", "/usr/local/lib/sysctl.d", "/usr/lib/sysctl.d", "/lib/sysctl.d"]

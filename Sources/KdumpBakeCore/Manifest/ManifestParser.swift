@@ -83,8 +83,19 @@ private struct ManifestReader {
         let kernels = entries["kernels"]?.choice(KernelSelection.self) ?? .all
         let maxKernels = entries["max_kernels"]?.int(in: 1...Profile.maxKernelsLimit) ?? Profile.defaultMaxKernels
         let files = entries["files"].map(self.files) ?? FileStrategies()
-        if let family, KexecToolsRelease.deprecatedDirectives(family).contains("disk_timeout"), let values, values.diskTimeout != nil {
+        if let family, family == .kdumpTools || family == .sles, let values {
+            // kdump.conf values: these families have no kdump.conf, so they would silently do nothing.
+            let unused = [("blacklist", !values.blacklist.isEmpty), ("module_options", !values.moduleOptions.isEmpty),
+                          ("disk_timeout", values.diskTimeout != nil), ("core_collector", values.coreCollector != nil),
+                          ("add_drivers", !values.addDrivers.isEmpty), ("force_no_rebuild", values.forceNoRebuild)]
+            for (key, set) in unused where set {
+                entries["values"]?.report("\(key) has no effect on \(family.rawValue) (a kdump.conf value); name drivers with extra_modules")
+            }
+        } else if let family, KexecToolsRelease.deprecatedDirectives(family).contains("disk_timeout"), let values, values.diskTimeout != nil {
             entries["values"]?.report("disk_timeout is fatal on \(family.rawValue): kdumpctl refuses to start (\"Deprecated kdump config option\")")
+        }
+        if family == .el6, values?.forceNoRebuild == true {
+            entries["values"]?.report("force_no_rebuild is not a kdump.conf directive on el6 (mkdumprd stops with \"Unknown parameter\")")
         }
         guard let name, let family, let match, let values else { return nil }
         return Profile(name: name, description: entries["description"]?.string() ?? "", family: family, match: match,
@@ -117,7 +128,7 @@ private struct ManifestReader {
         guard let entries = cursor.mapping(allowed: [
             "panic_timeout", "panic_timeout_policy", "dump_path", "core_collector", "disk_timeout", "blacklist",
             "extra_modules", "add_drivers", "module_options", "commandline_append", "crashkernel", "ensure_crashkernel", "enable_service",
-            "boot_panic",
+            "force_no_rebuild", "boot_panic",
         ]) else { return nil }
         var values = ProfileValues()
         values.panicTimeout = entries["panic_timeout"]?.int(in: 0...86_400)
@@ -145,6 +156,7 @@ private struct ManifestReader {
         }
         values.enableService = entries["enable_service"]?.bool()
         values.ensureCrashkernel = entries["ensure_crashkernel"]?.bool() ?? false
+        values.forceNoRebuild = entries["force_no_rebuild"]?.bool() ?? false
         if values.ensureCrashkernel, values.crashkernel == nil {
             entries["ensure_crashkernel"]?.report("needs crashkernel: the value to add (or any, meaning auto)")
         }

@@ -128,9 +128,15 @@ public struct ProfileValues: Equatable, Sendable {
     /// `crashkernel=` the default kernel must boot with: a value such as `auto` or `256M`,
     /// or `any` for any reservation.
     public var crashkernel: String?
-    /// patch adds `crashkernel=` to boot entries lacking it: the `crashkernel` value, or `auto`
-    /// when that is `any` (el6/el7 grub; el8+ BLS entries are not edited yet).
+    /// patch adds `crashkernel=` to boot entries lacking it: the `crashkernel` value, or when that
+    /// is `any` the release's own default (`auto` on el6–RHEL 8, the 9/10 tables on RHEL 9/10;
+    /// `KexecToolsRelease.defaultCrashkernel`). el6 grub.conf, el7 grub2, el8+ BLS entries/grubenv.
     public var ensureCrashkernel = false
+    /// el7.4+/el8+ kdump.conf `force_no_rebuild 1`: the kdump service keeps the initrd kdumpbake
+    /// built and verified instead of rebuilding it at the first boot on Azure (whose driver
+    /// check always fires for an initrd built in the appliance). kdumpbake then owns its
+    /// correctness: the profile's drivers are verified inside it.
+    public var forceNoRebuild = false
     /// The kdump service must be enabled at boot.
     public var enableService: Bool?
     /// `panic=<panic_timeout>` on the boot entries' kernel command line (`boot_panic`): the

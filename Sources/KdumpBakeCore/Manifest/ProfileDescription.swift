@@ -20,8 +20,12 @@ public enum ProfileDescription {
             lines.append(inKdumpConf ? "  options \(module) \(option)" : "  \(module).\(option) (KDUMP_COMMANDLINE_APPEND)")
         }
         if let timeout = v.diskTimeout { lines.append("  disk_timeout \(timeout)") }
+        if v.forceNoRebuild { lines.append("  force_no_rebuild 1 (the service keeps the verified initrd)") }
         if !v.commandlineAppend.isEmpty { lines.append("  KDUMP_COMMANDLINE_APPEND += \(v.commandlineAppend.joined(separator: " "))") }
-        if let crash = v.crashkernel { lines.append("  crashkernel=\(crash == "any" ? "<any>" : crash) on the default kernel") }
+        if let crash = v.crashkernel {
+            lines.append("  crashkernel=\(crash == "any" ? "<any>" : crash) on the default kernel"
+                         + (v.ensureCrashkernel ? "; patch adds \(crash == "any" ? "the release's default" : crash) where missing" : ""))
+        }
         if v.enableService == true { lines.append("  kdump service enabled at boot") }
         let initrd = v.requiredInitrdModules
         if !initrd.isEmpty || !v.blacklist.isEmpty {

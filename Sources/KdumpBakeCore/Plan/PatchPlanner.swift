@@ -29,7 +29,7 @@ public struct PatchPlanner {
 
     private func planKdumpConf(_ context: CheckContext, _ plan: inout PatchPlan) throws {
         let template = context.release.kdumpConfTemplate
-        let rendered = try TemplateRenderer.render(template, templates: templates, variables: .forProfile(context.profile))
+        let rendered = try TemplateRenderer.render(template, templates: templates, variables: .forProfile(context.profile, release: context.release))
         switch context.profile.files.kdumpConf {
         case .replace:
             try addChange(GuestPaths.kdumpConf, .replace, Array(rendered.utf8), context, &plan)
@@ -60,28 +60,68 @@ public struct PatchPlanner {
         let existing = context.facts.text(GuestPaths.sysconfigKdump).flatMap { ShellAssignments.parse($0).value("KDUMP_COMMANDLINE_APPEND") } ?? ""
         let merged = CommandLineMerge.merge(existing: existing, parameters: required.parameters, blacklist: required.blacklist)
         let rendered = try TemplateRenderer.render("sysconfig-kdump.mustache", templates: templates,
-                                                   variables: .forProfile(context.profile, commandLine: merged))
+                                                   variables: .forProfile(context.profile, release: context.release, commandLine: merged))
         let block = ManagedBlock(lines: rendered.split(separator: "\n").map(String.init), keys: ["KDUMP_COMMANDLINE_APPEND"], syntax: .shell)
         try addManagedBlock(GuestPaths.sysconfigKdump, block, context, &plan)
     }
 
     /// `ensure_crashkernel`: boot entries without crashkernel= get one (el6 grub.conf; el7
-    /// /etc/default/grub and the generated grub.cfg, which must agree).
+    /// /etc/default/grub and the generated grub.cfg, which must agree; el8+ BLS entries or
+    /// grubenv's kernelopts, /etc/kernel/cmdline and /etc/default/grub). `any` writes the
+    /// release's own default (`KexecToolsRelease.defaultCrashkernel`).
     private func planCrashkernel(_ context: CheckContext, _ plan: inout PatchPlan) throws {
         guard context.values.ensureCrashkernel, let wanted = context.values.crashkernel,
               CrashkernelCheck.run(context).status == .fail else { return }
-        let value = wanted == "any" ? "auto" : wanted
+        let value = context.release.crashkernelToWrite(profileValue: wanted)
         let edits: [(String, (String, String) -> String)]
         switch context.family {
         case .el6: edits = GuestPaths.grubLegacy.prefix(1).map { ($0, CrashkernelEdit.grubLegacy) }
-        case .el7: edits = [(GuestPaths.defaultGrub, CrashkernelEdit.defaultGrub), (GuestPaths.grub2Config, CrashkernelEdit.grub2Config)]
-        case .el8: throw PatchError.notPatchable("ensure_crashkernel is not supported on el8+ (BLS entries) yet; set crashkernel= in the image")
+        case .el7: edits = [(GuestPaths.defaultGrub, { CrashkernelEdit.defaultGrub($0, value: $1) }), (GuestPaths.grub2Config, CrashkernelEdit.grub2Config)]
+        case .el8: return try planBootLoaderSpecCrashkernel(context, value: value, &plan)
         case .kdumpTools, .sles: return  // planKdumpToolsBoot, planSlesBoot
         }
         for (path, edit) in edits {
             guard let current = try usableContents(path, context) else { continue }
             let edited = edit(String(decoding: current, as: UTF8.self), value)
             try addChange(path, .lineEdit, Array(edited.utf8), context, &plan)
+        }
+    }
+
+    /// el8+: every BLS entry (or grubenv's kernelopts where entries use `$kernelopts`), then
+    /// /etc/kernel/cmdline and /etc/default/grub, so kernels installed later inherit the value
+    /// (reference L77–87, L143–146). A crashkernel= the release's kernel ignores (`auto` on 9+,
+    /// L59) is replaced, as RHEL 9.2's own update did for /etc/default/grub (L71).
+    private func planBootLoaderSpecCrashkernel(_ context: CheckContext, value: String, _ plan: inout PatchPlan) throws {
+        let release = context.release
+        let replacing: Set<String> = release.crashkernelProblem("auto") != nil ? ["auto"] : []
+        let envBytes = try usableContents(GuestPaths.grub2Env, context)
+        let env = envBytes.map(GrubEnv.parse(bytes:))
+        var needsKernelopts = false
+        for path in GuestPaths.bootLoaderEntries(in: context.facts) {
+            guard let current = try usableContents(path, context) else { continue }
+            let edit = CrashkernelEdit.blsEntry(String(decoding: current, as: UTF8.self), value: value, env: env, replacing: replacing)
+            needsKernelopts = needsKernelopts || edit.needsKernelopts
+            if let text = edit.text { try addChange(path, .lineEdit, Array(text.utf8), context, &plan) }
+        }
+        if needsKernelopts {
+            guard let envBytes else {
+                throw PatchError.notPatchable("boot entries use $kernelopts but \(GuestPaths.grub2Env) is missing; set crashkernel= in the image")
+            }
+            do {
+                if let edited = try GrubEnvEdit.kernelopts(envBytes, value: value, replacing: replacing) {
+                    try addChange(GuestPaths.grub2Env, .lineEdit, edited, context, &plan)
+                }
+            } catch let error as GrubEnvEditError {
+                throw PatchError.notPatchable("\(GuestPaths.grub2Env): \(error)")
+            }
+        }
+        if let current = try usableContents(GuestPaths.kernelCmdline, context) {
+            let edited = CrashkernelEdit.kernelCmdline(String(decoding: current, as: UTF8.self), value: value, replacing: replacing)
+            try addChange(GuestPaths.kernelCmdline, .lineEdit, Array(edited.utf8), context, &plan)
+        }
+        if let current = try usableContents(GuestPaths.defaultGrub, context) {
+            let edited = CrashkernelEdit.defaultGrub(String(decoding: current, as: UTF8.self), value: value, replacing: replacing)
+            try addChange(GuestPaths.defaultGrub, .lineEdit, Array(edited.utf8), context, &plan)
         }
     }
 

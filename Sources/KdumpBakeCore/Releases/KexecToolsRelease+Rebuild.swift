@@ -82,6 +82,9 @@ extension KexecToolsRelease {
             }
             inputs.append("/etc/fstab")
         }
+        // RHEL 8+ no longer rebuilds at every start for extra_modules; it compares the module
+        // files' age instead, modules.dep among them (8.9 L343–429, reference L115–116).
+        if family == .el8, conf.last("extra_modules") != nil { inputs.append(Self.modulesDep(kernel)) }
         return inputs.filter { $0.hasPrefix("/") }
     }
 
@@ -89,13 +92,29 @@ extension KexecToolsRelease {
     /// the reader stats before the release is known (`rebuildInputs` picks from these).
     package static func rebuildInputCandidates(conf: KdumpConf, sysconfig: KdumpSysconfig, kernels: [String]) -> [String] {
         let collector = conf.last("core_collector")?.words.first.map(GuestFacts.commandCandidates) ?? []
-        return (["/etc/fstab"] + kernels.map(sysconfig.kernelImagePath) + hooksAndBinaries(conf) + collector)
+        let modulesDep = conf.last("extra_modules") != nil ? kernels.map(modulesDep) : []
+        return (["/etc/fstab"] + kernels.map(sysconfig.kernelImagePath) + hooksAndBinaries(conf) + collector + modulesDep)
             .filter { $0.hasPrefix("/") }
+    }
+
+    static func modulesDep(_ kernel: String) -> String {
+        "/lib/modules/\(kernel)/modules.dep"
     }
 
     /// kdump_pre, kdump_post and extra_bins: files the initrd carries, so their age counts.
     private static func hooksAndBinaries(_ conf: KdumpConf) -> [String] {
         ["kdump_pre", "kdump_post"].compactMap { conf.last($0)?.words.first } + conf.words(of: "extra_bins")
+    }
+
+    /// Where el8+'s `check_drivers_modified` comes from (reference L113–124, L141–142): read in
+    /// 8.9 and 9.3 and in kdump-utils (RHEL 10); 8.0–8.8 and 9.0–9.2 are assumed to match.
+    /// Adding drivers does not help: the list records the build machine, not the content (L122–124).
+    var el8DriverCheckSource: String {
+        guard family == .el8 else { return "" }
+        let verified = (distroVersion.major == 8 && distroVersion.minor >= 9) || (distroVersion.major == 9 && distroVersion.minor >= 3)
+            || distroVersion.major >= 10
+        return (verified ? "" : " (assumed for \(distroVersion): the check was read in RHEL 8.9, 9.3 and kdump-utils)")
+            + "; only force_no_rebuild 1 keeps the baked initrd"
     }
 
     /// kdumpctl's hardware checks (7.6: lsmod ≠ the recorded list; 7.7+ and el8: a dump-target
@@ -113,7 +132,8 @@ extension KexecToolsRelease {
         if family == .el8 || isEl7_7OrLater {
             let missing = AzureHardware.dumpTargetDrivers.filter { !listed.contains($0) }
             guard !missing.isEmpty else { return [] }
-            return ["the dump target's driver on Azure (\(missing.joined(separator: ", "))) is not in the initrd's \(record), which records the machine it was built on (\(sample)): kdumpctl rebuilds"]
+            return ["the dump target's driver on Azure (\(missing.joined(separator: ", "))) is not in the initrd's \(record), which records the machine it was built on (\(sample)): kdumpctl rebuilds"
+                    + el8DriverCheckSource]
         }
         let differs = AzureHardware.loadedDrivers.contains { !listed.contains($0) }
         guard differs else { return [] }

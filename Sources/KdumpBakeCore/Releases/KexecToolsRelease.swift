@@ -29,30 +29,47 @@ public struct KexecToolsRelease: Sendable, Equatable {
     /// The guest's distro version. el8-family rules that changed with the major (RHEL 9's new
     /// directives) key on it: RHEL 8.9 and 9.3 ship the same upstream kexec-tools version.
     public var distroVersion: DistroVersion
+    /// RHEL 10+: the installed kdump-utils package (kdumpctl and mkdumprd moved out of
+    /// kexec-tools into it, reference L9–10), when the rpm database records one. Only rules that
+    /// changed inside kdump-utils key on it (the default crashkernel, L62–64).
+    public var kdumpUtils: KexecToolsVersion?
 
-    public init(family: KdumpFamily, version: KexecToolsVersion, source: Source, distroVersion: DistroVersion) {
+    public init(family: KdumpFamily, version: KexecToolsVersion, source: Source, distroVersion: DistroVersion,
+                kdumpUtils: KexecToolsVersion? = nil) {
         self.family = family
         self.version = version
         self.source = source
         self.distroVersion = distroVersion
+        self.kdumpUtils = kdumpUtils
     }
 
     /// The release of a guest: its kexec-tools package when the rpm database could be read,
-    /// else its distro version.
-    public static func resolve(family: KdumpFamily, distroVersion: DistroVersion, package: KexecToolsVersion?) -> KexecToolsRelease {
+    /// else its distro version. `kdumpUtils` is the guest's kdump-utils package (RHEL 10+).
+    public static func resolve(family: KdumpFamily, distroVersion: DistroVersion, package: KexecToolsVersion?,
+                               kdumpUtils: KexecToolsVersion? = nil) -> KexecToolsRelease {
+        let kdumpUtils = family == .el8 && distroVersion.major >= 10 ? kdumpUtils : nil
         if let package, Self.belongs(package, to: family) {
-            return KexecToolsRelease(family: family, version: package, source: .package(package), distroVersion: distroVersion)
+            return KexecToolsRelease(family: family, version: package, source: .package(package), distroVersion: distroVersion,
+                                     kdumpUtils: kdumpUtils)
         }
         return KexecToolsRelease(family: family, version: shipped(family: family, distroVersion: distroVersion),
-                                 source: .distroVersion(distroVersion), distroVersion: distroVersion)
+                                 source: .distroVersion(distroVersion), distroVersion: distroVersion, kdumpUtils: kdumpUtils)
     }
 
     /// Words for findings: "kexec-tools 2.0.0-258 (from the guest's rpm database)" or
     /// "kexec-tools ≈2.0.0-258 as shipped with release 6.4 (from the distro version; …)".
+    /// RHEL 10 names kdump-utils, whose scripts decide there.
     public var summary: String {
+        if family == .el8, distroVersion.major >= 10 {
+            let tools = kdumpUtils.map { "kdump-utils \($0) (from the guest's rpm database)" }
+                ?? "kdump-utils of release \(distroVersion) (from the distro version; which kdump-utils RHEL 10.x ships is not public, rules of kdump-utils ≥1.0.53 assumed)"
+            return tools + ", RHEL \(distroVersion.major) rules"
+        }
+        let rules = family == .el8 ? ", RHEL \(distroVersion.major) rules" : ""
         switch source {
-        case .package(let package): "kexec-tools \(package) (from the guest's rpm database)"
-        case .distroVersion(let distro): "kexec-tools ≈\(version) as shipped with release \(distro) (from the distro version; no kexec-tools record in an rpm database)"
+        case .package(let package): return "kexec-tools \(package) (from the guest's rpm database)\(rules)"
+        case .distroVersion(let distro):
+            return "kexec-tools ≈\(version) as shipped with release \(distro) (from the distro version; no kexec-tools record in an rpm database)\(rules)"
         }
     }
 
@@ -82,9 +99,16 @@ public struct KexecToolsRelease: Sendable, Equatable {
             let table = [5: 13, 6: 21, 7: 33, 8: 41, 9: 51]
             return KexecToolsVersion(upstream: [2, 0, 15], release: table[min(minor, 9)] ?? 51)
         case .el8, .kdumpTools, .sles:
-            // Placeholder until the el8+ family is modelled per release (issue 13): the rules
-            // that differ between 8 and 9 key on `distroVersion.major`, not on this.
-            return KexecToolsVersion(upstream: [2, 0, 26], release: minor)
+            // Public tags (reference L7–9): 8.8 2.0.25-5, 8.9 2.0.26-8, 9.2 2.0.25-13, 9.3 2.0.26-8.
+            // No source for 8.0–8.7, 9.0, 9.1, 9.4+ (L12): those take the nearest known tag, which is
+            // only a label — el8+ rules key on the distro major/minor, because 8.9 and 9.3 ship the
+            // same upstream version. RHEL 10: kdumpctl lives in kdump-utils (`kdumpUtils`); its
+            // kexec-tools version is unknown and decides nothing, the newest known tag stands in.
+            switch distroVersion.major {
+            case ...8: return minor >= 9 ? KexecToolsVersion(upstream: [2, 0, 26], release: 8) : KexecToolsVersion(upstream: [2, 0, 25], release: 5)
+            case 9: return minor >= 3 ? KexecToolsVersion(upstream: [2, 0, 26], release: 8) : KexecToolsVersion(upstream: [2, 0, 25], release: 13)
+            default: return KexecToolsVersion(upstream: [2, 0, 26], release: 8)
+            }
         }
     }
 

@@ -7,11 +7,12 @@ public enum RenderedProfile {
         public var text: String
     }
 
-    /// `distro` and `version` matter where a family's rules differ by release (kdump-tools:
-    /// whether the default capture command line must be replaced, the crashkernel default).
-    public static func files(for profile: Profile, templates: TemplateSet, distro: String? = nil, version: DistroVersion = DistroVersion(0)) throws -> [File] {
+    /// `distro` and `version`: the distro asked for, whose release decides what depends on it
+    /// (RHEL 9.3+'s `auto_reset_crashkernel`, kdump-tools' default capture command line and
+    /// crashkernel=); without a version, nothing release-specific is written.
+    public static func files(for profile: Profile, templates: TemplateSet, distro: String? = nil, version: DistroVersion? = nil) throws -> [File] {
         var stock = GuestFacts(
-            os: GuestOS(type: "linux", distro: distro ?? profile.match.distros.first ?? "centos", version: version, arch: "x86_64", productName: "", root: ""),
+            os: GuestOS(type: "linux", distro: distro ?? profile.match.distros.first ?? "centos", version: version ?? DistroVersion(0), arch: "x86_64", productName: "", root: ""),
             files: [GuestPaths.kdumpConf: GuestFile(path: GuestPaths.kdumpConf, state: .read(bytes: []))],
             mkdumprdPath: "/sbin/mkdumprd")
         for path in [KdumpToolsPaths.defaults, KdumpToolsPaths.kdumpConfig] {

@@ -4,6 +4,7 @@ public struct TemplateVariables: Sendable, Equatable {
     public static let known: Set<String> = [
         "profile", "panic_timeout", "dump_path", "core_collector", "extra_modules", "blacklist",
         "module_options", "disk_timeout", "add_drivers", "kdump_commandline_append",
+        "force_no_rebuild", "auto_reset_crashkernel",
         // kdump-tools guests: the kernel parameters the grub.d drop-in appends.
         "boot_parameters",
     ]
@@ -24,8 +25,9 @@ public struct TemplateVariables: Sendable, Equatable {
     }
 
     /// The variables for `profile`; `commandLine` is the merged KDUMP_COMMANDLINE_APPEND, when the
-    /// profile needs one.
-    public static func forProfile(_ profile: Profile, commandLine: String? = nil) -> TemplateVariables {
+    /// profile needs one. `release` (the guest's, when one is known) adds what depends on it:
+    /// `auto_reset_crashkernel no` where RHEL 9.3+ would reset the profile's crashkernel size.
+    public static func forProfile(_ profile: Profile, release: KexecToolsRelease? = nil, commandLine: String? = nil) -> TemplateVariables {
         let v = profile.values
         var variables = TemplateVariables()
         variables.scalars["profile"] = profile.name
@@ -35,6 +37,8 @@ public struct TemplateVariables: Sendable, Equatable {
         variables.scalars["extra_modules"] = v.extraModules.isEmpty ? nil : v.extraModules.joined(separator: " ")
         variables.scalars["add_drivers"] = v.addDrivers.isEmpty ? nil : v.addDrivers.joined(separator: " ")
         variables.scalars["kdump_commandline_append"] = commandLine
+        variables.scalars["force_no_rebuild"] = v.forceNoRebuild ? "1" : nil
+        variables.scalars["auto_reset_crashkernel"] = release?.autoResetCrashkernel(for: v.crashkernel)
         // Where blacklist and module options are kdump.conf directives (el6); elsewhere they go on
         // the capture command line (`KdumpConfigCheck.requiredCommandLine`).
         if KexecToolsRelease.moduleLoading(profile.family) == .initInsmodLines {

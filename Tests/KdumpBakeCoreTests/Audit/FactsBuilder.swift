@@ -151,7 +151,8 @@ enum Fixture {
     static let el8AzureKdumpConf = """
         path /var/crash
         core_collector makedumpfile -l --message-level 7 -d 31
-        dracut_args --add-drivers "hv_vmbus hv_storvsc"
+        dracut_args --add-drivers "hv_vmbus hv_storvsc hv_netvsc nvme"
+        force_no_rebuild 1
         failure_action reboot
 
         """
@@ -270,7 +271,7 @@ enum Fixture {
                 "kernelopts=root=/dev/mapper/rl-root ro crashkernel=1G-4G:192M,4G-64G:256M,64G-:512M console=ttyS0",
             ]))
             .kernels(el8Kernel)
-            .initrd(el8Initrd, mtime: 2_000, modules: ["hv_vmbus", "hv_storvsc", "hv_netvsc", "sd_mod", "xfs"])
+            .initrd(el8Initrd, mtime: 2_000, modules: ["hv_vmbus", "hv_storvsc", "hv_netvsc", "nvme", "sd_mod", "xfs"])
             .mkdumprd("/usr/sbin/mkdumprd")
             .serviceLinks("/etc/systemd/system/multi-user.target.wants/kdump.service")
     }

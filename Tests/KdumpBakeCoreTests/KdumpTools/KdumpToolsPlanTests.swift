@@ -112,3 +112,23 @@ import Testing
         #expect(throws: (any Error).self) { try Manifest.parse(text, file: "m.yaml") }
     }
 }
+
+@Suite struct NonKdumpConfFamilyManifestTests {
+    @Test func kdumpConfValuesAreRefused() {
+        for family in ["kdump-tools", "sles"] {
+            let text = """
+                version: 1
+                profiles:
+                  - name: p
+                    family: \(family)
+                    match: {distro: [debian], versions: ">=12"}
+                    values: {blacklist: [hv_vmbus], core_collector: makedumpfile -c}
+                """
+            #expect(throws: (any Error).self) { try Manifest.parse(text, file: "m.yaml") }
+            do { _ = try Manifest.parse(text, file: "m.yaml") } catch {
+                #expect("\(error)".contains("blacklist has no effect on \(family)"))
+                #expect("\(error)".contains("core_collector has no effect on \(family)"))
+            }
+        }
+    }
+}

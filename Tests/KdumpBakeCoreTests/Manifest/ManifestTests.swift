@@ -140,7 +140,7 @@ private func withProfile(_ profile: String) -> String {
         #expect(result == [
             "manifest.yaml:1: version: unsupported manifest version 2; this kdumpbake reads version 1",
             "manifest.yaml:2: unmatched: \"ignore\" is not one of fail, skip",
-            "manifest.yaml:5: profiles[0].family: \"el5\" is not one of el6, el7, el8, kdump-tools",
+            "manifest.yaml:5: profiles[0].family: \"el5\" is not one of el6, el7, el8, kdump-tools, sles",
             "manifest.yaml:6: profiles[0].match.distro: must name at least one distro",
             "manifest.yaml:7: profiles[0].initrd: \"rebuilt\" is not one of rebuild, invalidate, keep",
             "manifest.yaml:8: profiles[0].opt_in: must be true or false",

@@ -62,7 +62,7 @@ import Testing
         let error = #expect(throws: TemplateError.self) {
             try TemplateRenderer.render("kdump-el6.conf.mustache", templates: set, variables: .forProfile(try profile("el6-hyperv")))
         }
-        #expect(error?.description.hasSuffix("kdump-el6.conf.mustache: line 1: unknown variable dump_pth (known: add_drivers, blacklist, boot_parameters, core_collector, disk_timeout, dump_path, extra_modules, kdump_commandline_append, module_options, panic_timeout, profile)") == true)
+        #expect(error?.description.hasSuffix("kdump-el6.conf.mustache: line 1: unknown variable dump_pth (known: add_drivers, auto_reset_crashkernel, blacklist, boot_parameters, core_collector, disk_timeout, dump_path, extra_modules, force_no_rebuild, kdump_commandline_append, module_options, panic_timeout, profile)") == true)
     }
 
     @Test func newlineInAValueIsRejected() throws {

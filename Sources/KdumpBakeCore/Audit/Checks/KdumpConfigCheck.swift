@@ -46,6 +46,13 @@ enum KdumpConfigCheck {
             let missing = values.addDrivers.filter { !added.contains(InitrdReader.normalizedModuleName($0)) }
             if !missing.isEmpty { problems.fail("dracut_args --add-drivers lacks \(missing.joined(separator: " "))") }
         }
+        if values.forceNoRebuild, conf.last("force_no_rebuild")?.words.first != "1" {
+            problems.fail(conf.last("force_no_rebuild").map { "line \($0.line): force_no_rebuild is \(Finding.excerpt($0.arguments)), expected 1" }
+                ?? "no 'force_no_rebuild 1' directive: the kdump service would replace the verified initrd at its first start")
+        }
+        if let reset = context.release.autoResetCrashkernel(for: values.crashkernel), conf.last("auto_reset_crashkernel")?.words.first != reset {
+            problems.fail("no 'auto_reset_crashkernel \(reset)' directive: this release resets crashkernel=\(values.crashkernel ?? "") to its default \(context.release.defaultCrashkernel) at the next update or kernel installation")
+        }
     }
 
     /// el6's mkdumprd compares blacklist entries with module *file* names: `hid_hyperv` (as
@@ -103,6 +110,8 @@ enum KdumpConfigCheck {
         } else if !v.addDrivers.isEmpty {
             parts.append("dracut_args --add-drivers \"\(v.addDrivers.joined(separator: " "))\"")
         }
+        if v.forceNoRebuild { parts.append("force_no_rebuild 1") }
+        if let reset = context.release.autoResetCrashkernel(for: v.crashkernel) { parts.append("auto_reset_crashkernel \(reset)") }
         let commandLine = requiredCommandLine(context)
         let append = commandLine.parameters + (commandLine.blacklist.isEmpty ? [] : ["rd.driver.blacklist=\(commandLine.blacklist.joined(separator: ","))"])
         if !append.isEmpty { parts.append("KDUMP_COMMANDLINE_APPEND += \(append.joined(separator: " "))") }
