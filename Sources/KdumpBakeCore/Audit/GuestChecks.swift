@@ -3,6 +3,7 @@
 public enum GuestChecks {
     /// Every check after `os.supported`, for a guest whose profile is known.
     public static func run(_ context: CheckContext) -> [Finding] {
+        if context.profile.kdump == .disabled { return PanicOnlyChecks.run(context) }
         if let kdumpTools = context.kdumpTools { return KdumpToolsChecks.run(context, kdumpTools) }
         if let suseKdump = context.suseKdump { return SlesChecks.run(context, suseKdump) }
         return [

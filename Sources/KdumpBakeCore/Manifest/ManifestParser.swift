@@ -70,7 +70,7 @@ private struct ManifestReader {
     }
 
     private func profile(_ cursor: YAMLCursor) -> Profile? {
-        guard let entries = cursor.mapping(allowed: ["name", "description", "family", "match", "opt_in", "values", "initrd", "kernels", "max_kernels", "files"]) else { return nil }
+        guard let entries = cursor.mapping(allowed: ["name", "description", "family", "match", "opt_in", "values", "initrd", "kernels", "max_kernels", "files", "kdump"]) else { return nil }
         let name = cursor.require(entries, "name")?.string()
         if let name, !name.isProfileName {
             entries["name"]?.report("\"\(name)\" is not a profile name (letters, digits, '-', '_', '.')")
@@ -80,6 +80,15 @@ private struct ManifestReader {
         let values = entries["values"].map(self.values) ?? ProfileValues()
         let optIn = entries["opt_in"]?.bool() ?? false
         let initrd = entries["initrd"]?.choice(InitrdPolicy.self) ?? .rebuild
+        let kdump = entries["kdump"]?.choice(KdumpPolicy.self) ?? .enabled
+        if kdump == .disabled, let values {
+            if values.panicTimeout == nil { entries["kdump"]?.report("disabled needs values.panic_timeout: a panic-only profile's whole point is the reboot") }
+            let contradicting = [("enable_service", values.enableService == true), ("ensure_crashkernel", values.ensureCrashkernel),
+                                 ("extra_modules", !values.extraModules.isEmpty), ("add_drivers", !values.addDrivers.isEmpty)]
+            for (key, set) in contradicting where set {
+                entries["kdump"]?.report("disabled contradicts values.\(key): a panic-only profile leaves kdump alone")
+            }
+        }
         let kernels = entries["kernels"]?.choice(KernelSelection.self) ?? .all
         let maxKernels = entries["max_kernels"]?.int(in: 1...Profile.maxKernelsLimit) ?? Profile.defaultMaxKernels
         let files = entries["files"].map(self.files) ?? FileStrategies()
@@ -98,8 +107,10 @@ private struct ManifestReader {
             entries["values"]?.report("force_no_rebuild is not a kdump.conf directive on el6 (mkdumprd stops with \"Unknown parameter\")")
         }
         guard let name, let family, let match, let values else { return nil }
-        return Profile(name: name, description: entries["description"]?.string() ?? "", family: family, match: match,
-                       optIn: optIn, values: values, initrd: initrd, kernels: kernels, maxKernels: maxKernels, files: files)
+        var profile = Profile(name: name, description: entries["description"]?.string() ?? "", family: family, match: match,
+                              optIn: optIn, values: values, initrd: initrd, kernels: kernels, maxKernels: maxKernels, files: files)
+        profile.kdump = kdump
+        return profile
     }
 
     private func match(_ cursor: YAMLCursor) -> ProfileMatch? {

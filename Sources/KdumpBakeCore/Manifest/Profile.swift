@@ -18,6 +18,10 @@ public struct Profile: Equatable, Sendable {
     public var maxKernels: Int
     /// How each configuration file is written.
     public var files: FileStrategies
+    /// `kdump: disabled` makes a panic-only profile: for images whose hardening forbids kdump
+    /// (the STIG rule `service_kdump_disabled`), only `kernel.panic` and `panic=` are written and
+    /// kdump is left as it is; the audit says so instead of failing the kdump checks.
+    public var kdump: KdumpPolicy = .enabled
 
     public init(name: String, description: String = "", family: KdumpFamily, match: ProfileMatch, optIn: Bool = false,
                 values: ProfileValues, initrd: InitrdPolicy = .rebuild, kernels: KernelSelection = .all,
@@ -75,6 +79,13 @@ public struct ProfileMatch: Equatable, Sendable {
         distros.contains(distro) && versions.contains(version)
             && (architectures.isEmpty || architectures.contains(arch))
     }
+}
+
+public enum KdumpPolicy: String, Equatable, Sendable, CaseIterable {
+    /// The profile sets kdump up (the default).
+    case enabled
+    /// Panic-only: reboot after a panic without a dump; kdump is neither configured nor enabled.
+    case disabled
 }
 
 public enum InitrdPolicy: String, Equatable, Sendable, CaseIterable {

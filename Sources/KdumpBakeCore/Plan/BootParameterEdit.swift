@@ -22,7 +22,7 @@ enum BootParameterEdit {
 
     /// /etc/default/grub: the last `NAME="…"` gains what it lacks; added when the file has none.
     static func shellVariable(_ text: String, _ name: String, adding parameters: [String]) -> String {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var lines = CrashkernelEdit.lines(text)
         guard let index = lines.lastIndex(where: { $0.hasPrefix(name + "=") }) else {
             let separator = text.isEmpty || text.hasSuffix("\n") ? "" : "\n"
             return text + separator + "\(name)=\"\(parameters.joined(separator: " "))\"\n"
@@ -44,12 +44,14 @@ enum BootParameterEdit {
 
     private static func append(_ words: [String], to line: String) -> String? {
         guard !words.isEmpty else { return nil }
-        let carriageReturn = line.hasSuffix("\r")
-        let body = carriageReturn ? String(line.dropLast()) : line
-        return body + " " + words.joined(separator: " ") + (carriageReturn ? "\r" : "")
+        // By scalars: a CRLF line keeps its "\r", which must stay last.
+        var scalars = line.unicodeScalars
+        let carriageReturn = scalars.last == "\r"
+        if carriageReturn { scalars.removeLast() }
+        return String(scalars) + " " + words.joined(separator: " ") + (carriageReturn ? "\r" : "")
     }
 
     private static func editLines(_ text: String, _ edit: (String) -> String?) -> String {
-        text.split(separator: "\n", omittingEmptySubsequences: false).map { edit(String($0)) ?? String($0) }.joined(separator: "\n")
+        CrashkernelEdit.editLines(text, edit)
     }
 }

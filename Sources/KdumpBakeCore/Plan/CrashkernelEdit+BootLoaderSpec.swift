@@ -20,9 +20,9 @@ extension CrashkernelEdit {
     /// One entry file: the last literal `options` line gains crashkernel=`value` when the entry's
     /// command line (expanded with `env`) has none; a crashkernel= in `replacing` is rewritten
     /// where it is written — in the entry, or (`needsKernelopts`) in grubenv.
-    static func blsEntry(_ text: String, value: String, env: GrubEnv?, replacing: Set<String>) -> EntryEdit {
+    static func blsEntry(_ text: String, value: String, env: GrubEnv?, replacing: Set<String>, key: String = "crashkernel") -> EntryEdit {
         let entry = BootLoaderSpecEntry.parse(text)
-        let expanded = entry.commandLine(env: env).values(of: "crashkernel")
+        let expanded = entry.commandLine(env: env).values(of: key)
         if let last = expanded.last, !replacing.contains(last) { return EntryEdit(text: nil, needsKernelopts: false) }
         let lines = Self.lines(text)
         let optionLines = lines.indices.filter { optionsArguments(lines[$0]) != nil }
@@ -31,7 +31,7 @@ extension CrashkernelEdit {
             var edited = lines
             var changed = false
             for index in optionLines {
-                if let line = setCrashkernel(lines[index], value, replacing: replacing), KernelCommandLine(lines[index]).hasKey("crashkernel") {
+                if let line = setCrashkernel(lines[index], value, replacing: replacing, key: key), KernelCommandLine(lines[index]).hasKey(key) {
                     edited[index] = line
                     changed = true
                 }
@@ -41,7 +41,7 @@ extension CrashkernelEdit {
         }
         if usesKernelopts(entry.options) { return EntryEdit(text: nil, needsKernelopts: true) }
         // No options line at all: the entry boots without root= either; left alone (the audit says so).
-        guard let index = optionLines.last, let line = appendParameter(lines[index], value) else {
+        guard let index = optionLines.last, let line = appendParameter(lines[index], value, key: key) else {
             return EntryEdit(text: nil, needsKernelopts: false)
         }
         var edited = lines
@@ -51,10 +51,10 @@ extension CrashkernelEdit {
 
     /// /etc/kernel/cmdline: one command line, the first non-blank line. An empty file stays
     /// empty (kernel-install would then give new kernels crashkernel= alone, without root=).
-    static func kernelCmdline(_ text: String, value: String, replacing: Set<String>) -> String {
+    static func kernelCmdline(_ text: String, value: String, replacing: Set<String>, key: String = "crashkernel") -> String {
         var lines = Self.lines(text)
         guard let index = lines.firstIndex(where: { !$0.allSatisfy { $0 == " " || $0 == "\t" || $0 == "\r" } }),
-              let line = setCrashkernel(lines[index], value, replacing: replacing) else { return text }
+              let line = setCrashkernel(lines[index], value, replacing: replacing, key: key) else { return text }
         lines[index] = line
         return lines.joined(separator: "\n")
     }
@@ -96,13 +96,13 @@ enum GrubEnvEditError: Error, Equatable, CustomStringConvertible {
 enum GrubEnvEdit {
     /// `bytes` with crashkernel=`value` added to the last `kernelopts=` line (or a crashkernel=
     /// in `replacing` rewritten there); nil when nothing changes.
-    static func kernelopts(_ bytes: [UInt8], value: String, replacing: Set<String>) throws -> [UInt8]? {
+    static func kernelopts(_ bytes: [UInt8], value: String, replacing: Set<String>, key: String = "crashkernel") throws -> [UInt8]? {
         guard let line = lastLine(named: "kernelopts", in: bytes) else { throw GrubEnvEditError.noKernelopts }
         let name = "kernelopts=".utf8.count
         let old = Array(bytes[(line.lowerBound + name)..<line.upperBound])
         // Values are ASCII in practice; GRUB's `\` escapes stay inside words and are kept.
         guard let text = String(bytes: old, encoding: .utf8),
-              let edited = CrashkernelEdit.setCrashkernel(text, value, replacing: replacing) else { return nil }
+              let edited = CrashkernelEdit.setCrashkernel(text, value, replacing: replacing, key: key) else { return nil }
         let new = Array(edited.utf8)
         let growth = new.count - old.count
         var padding = trailingPadding(bytes)

@@ -54,7 +54,7 @@ extension PatchPlanner {
     /// generated grub.cfg — update-grub is never run in the appliance: it probes the appliance's
     /// devices (L266–267) — and in a grub.d drop-in when the defaults lack them, so the next
     /// update-grub keeps them.
-    private func planKdumpToolsBoot(_ context: CheckContext, _ release: KdumpToolsRelease, _ plan: inout PatchPlan) throws {
+    func planKdumpToolsBoot(_ context: CheckContext, _ release: KdumpToolsRelease, _ plan: inout PatchPlan) throws {
         var parameters: [String] = []
         if context.values.ensureCrashkernel, let wanted = context.values.crashkernel,
            KdumpToolsBootCheck.run(context, release).status == .fail {

@@ -9,6 +9,7 @@ public struct PatchPlanner {
 
     public func plan(facts: GuestFacts, profile: Profile) throws -> PatchPlan {
         let context = CheckContext(facts: facts, profile: profile)
+        if profile.kdump == .disabled { return try planPanicOnly(context) }
         if let kdumpTools = context.kdumpTools { return try planKdumpTools(context, kdumpTools) }
         if let suseKdump = context.suseKdump { return try planSles(context, suseKdump) }
         guard let mkdumprd = facts.mkdumprdPath, facts.files[GuestPaths.kdumpConf]?.bytes != nil else {
@@ -21,9 +22,24 @@ public struct PatchPlanner {
         try planKdumpConf(context, &plan)
         try planSysctl(context, &plan)
         try planSysconfig(context, &plan)
-        try planCrashkernel(context, &plan)
+        try planBootParameters(context, &plan)
         planService(context, &plan)
         planInitrds(context, mkdumprd: mkdumprd, configChanged: !plan.fileChanges.isEmpty, &plan)
+        return plan
+    }
+
+    /// A panic-only profile (`kdump: disabled`): kernel.panic and `boot_panic`'s panic=, nothing
+    /// of kdump — no kdump file, service or initrd is touched.
+    private func planPanicOnly(_ context: CheckContext) throws -> PatchPlan {
+        var plan = PatchPlan()
+        try planSysctl(context, &plan)
+        if let release = context.kdumpTools {
+            try planKdumpToolsBoot(context, release, &plan)
+        } else if context.suseKdump != nil {
+            try planSlesBoot(context, &plan)
+        } else {
+            try planBootParameters(context, &plan)
+        }
         return plan
     }
 
@@ -63,66 +79,6 @@ public struct PatchPlanner {
                                                    variables: .forProfile(context.profile, release: context.release, commandLine: merged))
         let block = ManagedBlock(lines: rendered.split(separator: "\n").map(String.init), keys: ["KDUMP_COMMANDLINE_APPEND"], syntax: .shell)
         try addManagedBlock(GuestPaths.sysconfigKdump, block, context, &plan)
-    }
-
-    /// `ensure_crashkernel`: boot entries without crashkernel= get one (el6 grub.conf; el7
-    /// /etc/default/grub and the generated grub.cfg, which must agree; el8+ BLS entries or
-    /// grubenv's kernelopts, /etc/kernel/cmdline and /etc/default/grub). `any` writes the
-    /// release's own default (`KexecToolsRelease.defaultCrashkernel`).
-    private func planCrashkernel(_ context: CheckContext, _ plan: inout PatchPlan) throws {
-        guard context.values.ensureCrashkernel, let wanted = context.values.crashkernel,
-              CrashkernelCheck.run(context).status == .fail else { return }
-        let value = context.release.crashkernelToWrite(profileValue: wanted)
-        let edits: [(String, (String, String) -> String)]
-        switch context.family {
-        case .el6: edits = GuestPaths.grubLegacy.prefix(1).map { ($0, CrashkernelEdit.grubLegacy) }
-        case .el7: edits = [(GuestPaths.defaultGrub, { CrashkernelEdit.defaultGrub($0, value: $1) }), (GuestPaths.grub2Config, CrashkernelEdit.grub2Config)]
-        case .el8: return try planBootLoaderSpecCrashkernel(context, value: value, &plan)
-        case .kdumpTools, .sles: return  // planKdumpToolsBoot, planSlesBoot
-        }
-        for (path, edit) in edits {
-            guard let current = try usableContents(path, context) else { continue }
-            let edited = edit(String(decoding: current, as: UTF8.self), value)
-            try addChange(path, .lineEdit, Array(edited.utf8), context, &plan)
-        }
-    }
-
-    /// el8+: every BLS entry (or grubenv's kernelopts where entries use `$kernelopts`), then
-    /// /etc/kernel/cmdline and /etc/default/grub, so kernels installed later inherit the value
-    /// (reference L77–87, L143–146). A crashkernel= the release's kernel ignores (`auto` on 9+,
-    /// L59) is replaced, as RHEL 9.2's own update did for /etc/default/grub (L71).
-    private func planBootLoaderSpecCrashkernel(_ context: CheckContext, value: String, _ plan: inout PatchPlan) throws {
-        let release = context.release
-        let replacing: Set<String> = release.crashkernelProblem("auto") != nil ? ["auto"] : []
-        let envBytes = try usableContents(GuestPaths.grub2Env, context)
-        let env = envBytes.map(GrubEnv.parse(bytes:))
-        var needsKernelopts = false
-        for path in GuestPaths.bootLoaderEntries(in: context.facts) {
-            guard let current = try usableContents(path, context) else { continue }
-            let edit = CrashkernelEdit.blsEntry(String(decoding: current, as: UTF8.self), value: value, env: env, replacing: replacing)
-            needsKernelopts = needsKernelopts || edit.needsKernelopts
-            if let text = edit.text { try addChange(path, .lineEdit, Array(text.utf8), context, &plan) }
-        }
-        if needsKernelopts {
-            guard let envBytes else {
-                throw PatchError.notPatchable("boot entries use $kernelopts but \(GuestPaths.grub2Env) is missing; set crashkernel= in the image")
-            }
-            do {
-                if let edited = try GrubEnvEdit.kernelopts(envBytes, value: value, replacing: replacing) {
-                    try addChange(GuestPaths.grub2Env, .lineEdit, edited, context, &plan)
-                }
-            } catch let error as GrubEnvEditError {
-                throw PatchError.notPatchable("\(GuestPaths.grub2Env): \(error)")
-            }
-        }
-        if let current = try usableContents(GuestPaths.kernelCmdline, context) {
-            let edited = CrashkernelEdit.kernelCmdline(String(decoding: current, as: UTF8.self), value: value, replacing: replacing)
-            try addChange(GuestPaths.kernelCmdline, .lineEdit, Array(edited.utf8), context, &plan)
-        }
-        if let current = try usableContents(GuestPaths.defaultGrub, context) {
-            let edited = CrashkernelEdit.defaultGrub(String(decoding: current, as: UTF8.self), value: value, replacing: replacing)
-            try addChange(GuestPaths.defaultGrub, .lineEdit, Array(edited.utf8), context, &plan)
-        }
     }
 
     private func planService(_ context: CheckContext, _ plan: inout PatchPlan) {

@@ -55,7 +55,7 @@ extension PatchPlanner {
     /// crashkernel= with explicit sizes (never a calibration in the appliance, L304–305, L339–341)
     /// and `panic=` with `boot_panic`, on every `linux` line of grub.cfg and in
     /// GRUB_CMDLINE_LINUX_DEFAULT, where YaST puts them (L298–301).
-    private func planSlesBoot(_ context: CheckContext, _ plan: inout PatchPlan) throws {
+    func planSlesBoot(_ context: CheckContext, _ plan: inout PatchPlan) throws {
         var parameters: [String] = []
         if context.values.ensureCrashkernel, let wanted = context.values.crashkernel, CrashkernelCheck.run(context).status == .fail {
             parameters += (wanted == "any" ? SuseKdumpRelease.defaultCrashkernel : [wanted]).map { "crashkernel=" + $0 }
