@@ -15,7 +15,7 @@ public enum RenderedProfile {
             os: GuestOS(type: "linux", distro: distro ?? profile.match.distros.first ?? "centos", version: version ?? DistroVersion(0), arch: "x86_64", productName: "", root: ""),
             files: [GuestPaths.kdumpConf: GuestFile(path: GuestPaths.kdumpConf, state: .read(bytes: []))],
             mkdumprdPath: "/sbin/mkdumprd")
-        for path in [KdumpToolsPaths.defaults, KdumpToolsPaths.kdumpConfig] {
+        for path in [KdumpToolsPaths.defaults, KdumpToolsPaths.kdumpConfig, GuestPaths.sysconfigKdump] {
             stock.files[path] = GuestFile(path: path, state: .read(bytes: []))
         }
         stock.mtimes[KdumpToolsPaths.mkinitramfs] = 0
