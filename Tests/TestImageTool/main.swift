@@ -3,8 +3,8 @@ import KdumpBakeCore
 import TestImages
 
 // Test and benchmark helper.
-// `kdumpbake-testimage centos64|centos79 raw|vhd [--copy]` prints the path of a (cached) test
-// image, building it on first use, for scripts such as ci/bench-audit; with --copy, a fresh
+// `kdumpbake-testimage centos64|centos79|debian12 raw|vhd [--copy]` prints the path of a (cached) test
+// image, building it on first use (debian12 is the real debootstrap guest: root and network), for scripts such as ci/bench-audit; with --copy, a fresh
 // writable copy in a new temporary directory is made and printed instead.
 // `kdumpbake-testimage land OVERLAY IMAGE raw|qcow2|vhd WORKDIR [--pace-ms N]` runs the in-place
 // landing of `patch --in-place` alone (`InPlaceCommit.land`), printing `stage NAME` on stderr
@@ -35,13 +35,20 @@ if arguments.first == "land" {
 }
 
 let recipes: [String: GuestRecipe] = ["centos64": .centos64, "centos79": .centos79, "rhel89": .rhel89, "rhel93": .rhel93]
-guard arguments.count >= 2, let recipe = recipes[arguments[0]], let format = DiskFormat(rawValue: arguments[1]) else {
-    fail("usage: kdumpbake-testimage centos64|centos79|rhel89|rhel93 raw|vhd [--copy]", status: 2)
+let realGuests: [String: RealGuestRecipe] = ["debian12": RealGuest.debian12]
+guard arguments.count >= 2, recipes[arguments[0]] != nil || realGuests[arguments[0]] != nil,
+      let format = DiskFormat(rawValue: arguments[1]) else {
+    fail("usage: kdumpbake-testimage centos64|centos79|rhel89|rhel93|debian12 raw|vhd [--copy]", status: 2)
 }
 do {
-    let image = arguments.contains("--copy")
-        ? try TestImageBuilder.scratchCopy(recipe, format: format)
-        : try TestImageBuilder.image(recipe, format: format)
+    let copy = arguments.contains("--copy")
+    let image: TestImage
+    if let recipe = recipes[arguments[0]] {
+        image = copy ? try TestImageBuilder.scratchCopy(recipe, format: format) : try TestImageBuilder.image(recipe, format: format)
+    } else {
+        let recipe = realGuests[arguments[0]]!
+        image = copy ? try TestImageBuilder.scratchCopy(recipe, format: format) : try TestImageBuilder.image(recipe, format: format)
+    }
     print(image.path)
 } catch {
     fail("\(error)", status: 1)

@@ -31,8 +31,39 @@ public enum TestImageBuilder {
     /// Returns a cached image for the recipe, building it on first use. Treat it as read-only
     /// (open it read-only in libguestfs); use `scratchCopy` to write.
     public static func image(_ recipe: GuestRecipe, format: DiskFormat) throws -> TestImage {
+        try cachedImage(name: recipe.name, fingerprint: try Fingerprint.of(recipe), format: format) { raw, work, _ in
+            try DiskBuilder.buildRaw(recipe, at: raw, workDir: work)
+        }
+    }
+
+    /// Returns a cached real guest (debootstrap, see `RealGuest`), building it on first use: root and the
+    /// network on a cold cache, about two minutes. Treat it as read-only; use `scratchCopy` to write.
+    /// The downloaded packages stay in `<cache>/debootstrap-cache` for rebuilds after a recipe change.
+    public static func image(_ recipe: RealGuestRecipe, format: DiskFormat) throws -> TestImage {
+        try cachedImage(name: recipe.name, fingerprint: try Fingerprint.of(recipe), format: format) { raw, work, cache in
+            try RealGuestBuilder.buildRaw(recipe, at: raw, workDir: work, packageCache: cache + "/debootstrap-cache")
+        }
+    }
+
+    /// A fresh writable copy of the cached image in a new temporary directory (reflinked where the
+    /// filesystem allows, sparse otherwise). Call `discardScratch()` when done.
+    public static func scratchCopy(_ recipe: GuestRecipe, format: DiskFormat) throws -> TestImage {
+        try scratchCopy(of: try image(recipe, format: format))
+    }
+
+    /// A fresh writable copy of a cached real guest; call `discardScratch()` when done.
+    public static func scratchCopy(_ recipe: RealGuestRecipe, format: DiskFormat) throws -> TestImage {
+        try scratchCopy(of: try image(recipe, format: format))
+    }
+
+    /// The cache protocol every kind of image shares: `<name>-<fingerprint prefix>.raw` is built once
+    /// under the image's lock in a private work directory and renamed into place; the fixed VHD is
+    /// converted from it the same way. `build` gets the raw path to write, the work directory and the
+    /// cache directory.
+    private static func cachedImage(name: String, fingerprint: String, format: DiskFormat,
+                                    build: (String, String, String) throws -> Void) throws -> TestImage {
         let directory = try cacheDirectory()
-        let base = directory + "/\(recipe.name)-\(try Fingerprint.of(recipe).prefix(16))"
+        let base = directory + "/\(name)-\(fingerprint.prefix(16))"
         let raw = base + ".raw", wanted = base + "." + format.rawValue
         if FileManager.default.fileExists(atPath: wanted) {
             return TestImage(path: wanted, format: format, isScratchCopy: false)
@@ -41,24 +72,21 @@ public enum TestImageBuilder {
         let lock = try FileLock(base + ".lock")
         defer { lock.unlock() }
         if !FileManager.default.fileExists(atPath: raw) {
-            let work = try temporaryDirectory(in: directory, prefix: ".work-\(recipe.name)-")
-            defer { try? FileManager.default.removeItem(atPath: work) }
-            try DiskBuilder.buildRaw(recipe, at: work + "/disk.raw", workDir: work)
+            let work = try temporaryDirectory(in: directory, prefix: ".work-\(name)-")
+            defer { MountGuard.removeDirectory(work) }
+            try build(work + "/disk.raw", work, directory)
             try rename(work + "/disk.raw", to: raw)
         }
         if format == .vhd && !FileManager.default.fileExists(atPath: wanted) {
-            let work = try temporaryDirectory(in: directory, prefix: ".work-\(recipe.name)-")
-            defer { try? FileManager.default.removeItem(atPath: work) }
+            let work = try temporaryDirectory(in: directory, prefix: ".work-\(name)-")
+            defer { MountGuard.removeDirectory(work) }
             try DiskBuilder.convertToFixedVHD(raw: raw, vhd: work + "/disk.vhd")
             try rename(work + "/disk.vhd", to: wanted)
         }
         return TestImage(path: wanted, format: format, isScratchCopy: false)
     }
 
-    /// A fresh writable copy of the cached image in a new temporary directory (reflinked where the
-    /// filesystem allows, sparse otherwise). Call `discardScratch()` when done.
-    public static func scratchCopy(_ recipe: GuestRecipe, format: DiskFormat) throws -> TestImage {
-        let cached = try image(recipe, format: format)
+    private static func scratchCopy(of cached: TestImage) throws -> TestImage {
         let directory = try temporaryDirectory(in: NSTemporaryDirectory(), prefix: "kdumpbake-scratch-")
         let copy = directory + "/" + (cached.path as NSString).lastPathComponent
         do {
@@ -67,7 +95,7 @@ public enum TestImageBuilder {
             try? FileManager.default.removeItem(atPath: directory)
             throw error
         }
-        return TestImage(path: copy, format: format, isScratchCopy: true)
+        return TestImage(path: copy, format: cached.format, isScratchCopy: true)
     }
 
     /// The cache directory, created if missing.
@@ -103,7 +131,7 @@ public enum TestImageBuilder {
 
 /// An exclusive flock(2) on a lock file, held until `unlock()`. flock locks belong to the open file
 /// description, so two threads of one process exclude each other as two processes do.
-private struct FileLock {
+struct FileLock {
     private let descriptor: Int32
 
     init(_ path: String) throws {

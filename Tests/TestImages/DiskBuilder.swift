@@ -25,6 +25,27 @@ enum DiskBuilder {
                            sizeMiB: layout.rootMiB, uuid: layout.rootUUID, label: "root", workDir: workDir)
     }
 
+    /// A disk with one ext4 partition holding `tree` as / (MBR, partition 1 from 1 MiB to the end, bootable),
+    /// the layout of a Debian cloud image's root with /boot inside it. The real guests use it.
+    static func buildSingleRootDisk(tree: String, at image: String, totalMiB: Int, rootUUID: String, diskID: String) throws {
+        _ = FileManager.default.createFile(atPath: image, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: image))
+        try handle.truncate(atOffset: UInt64(totalMiB) << 20)
+        try handle.close()
+        let script = """
+            label: dos
+            label-id: \(diskID)
+            unit: sectors
+
+            start=\((1 << 20) / sector), type=83, bootable
+
+            """
+        try HostCommand.run(["sfdisk", "--quiet", "--no-reread", "--no-tell-kernel", "--wipe", "never", image],
+                            stdin: Data(script.utf8))
+        try makeFilesystem(.ext4, tree: tree, image: image, startMiB: 1, sizeMiB: totalMiB - 1, uuid: rootUUID,
+                           label: "", workDir: (image as NSString).deletingLastPathComponent)
+    }
+
     /// An MBR ("dos") label: partition 1 = /boot (bootable), partition 2 = / to the end of the disk.
     private static func partition(_ image: String, layout: DiskLayout) throws {
         let perMiB = (1 << 20) / sector
@@ -49,8 +70,9 @@ enum DiskBuilder {
             // nodiscard keeps mke2fs from punching the rest of the file; lazy_journal_init skips zeroing
             // the journal (the fresh image is all holes already, zeroing would only allocate them);
             // -d copies the tree.
+            // An empty label is left out (Debian's root filesystems have none).
             try HostCommand.run([
-                "mke2fs", "-t", "ext4", "-F", "-q", "-L", label, "-U", uuid,
+                "mke2fs", "-t", "ext4", "-F", "-q"] + (label.isEmpty ? [] : ["-L", label]) + ["-U", uuid,
                 "-E", "offset=\(startMiB << 20),nodiscard,lazy_journal_init=1,root_owner=0:0",
                 "-d", tree, image, "\(sizeMiB << 10)k",
             ])

@@ -55,3 +55,31 @@ enum Fingerprint {
         return out
     }
 }
+
+extension Fingerprint {
+    /// Bump when the real-guest builder's output changes for an unchanged recipe (finishing touches,
+    /// grub.cfg shape, disk layout).
+    static let realGuestBuilderVersion = 1
+
+    /// The hex SHA-256 of a real guest recipe's settings. What the mirror serves is not part of it: a
+    /// cached real guest keeps the packages of the day it was built (see `RealGuestRecipe`).
+    static func of(_ recipe: RealGuestRecipe) throws -> String {
+        var out = Data()
+        func field(_ value: String) {
+            out += Data("\(value.utf8.count):".utf8) + Data(value.utf8) + Data("\n".utf8)
+        }
+        field("kdumpbake real guest builder v\(realGuestBuilderVersion)")
+        for value in [recipe.name, recipe.suite, recipe.mirror, String(recipe.diskMiB), recipe.rootUUID,
+                      recipe.diskID, recipe.hostname, recipe.kernelArguments] {
+            field(value)
+        }
+        field(String(recipe.packages.count))
+        recipe.packages.forEach(field)
+        let output = try HostCommand.run(["sha256sum"], stdin: out)
+        let hex = String(decoding: output.prefix(64), as: UTF8.self)
+        guard hex.count == 64, hex.allSatisfy(\.isHexDigit) else {
+            throw TestImageError(command: ["sha256sum"], status: 0, stderr: "unexpected output: \(hex)")
+        }
+        return hex
+    }
+}

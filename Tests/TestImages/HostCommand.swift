@@ -39,15 +39,17 @@ enum HostCommand {
     private static let extraSearchPath = ["/usr/local/sbin", "/usr/sbin", "/sbin", "/usr/bin", "/bin"]
 
     /// Runs `argv`, feeding `stdin` if given; returns stdout. Throws `TestImageError` on a non-zero exit.
+    /// `environment` replaces the inherited one when given (debootstrap gets a fixed PATH and locale).
     @discardableResult
-    static func run(_ argv: [String], stdin: Data? = nil, in directory: String? = nil) throws -> Data {
+    static func run(_ argv: [String], stdin: Data? = nil, in directory: String? = nil,
+                    environment: [String: String]? = nil) throws -> Data {
         guard let tool = argv.first else { throw TestImageError.message("empty command") }
         guard let executable = resolve(tool) else {
             throw TestImageError(command: argv, status: nil, stderr: "\(tool): not found on PATH")
         }
         // stdin is staged in a file by the runner, not written into a pipe: a child that exits
         // without reading (a failing sfdisk) would otherwise kill this whole test process with SIGPIPE.
-        let command = ChildProcess(executable, Array(argv.dropFirst()), workingDirectory: directory,
+        let command = ChildProcess(executable, Array(argv.dropFirst()), environment: environment, workingDirectory: directory,
                                    standardInput: stdin.map { .bytes(Array($0)) } ?? .null,
                                    standardOutput: .captureAll, standardError: .captureAll)
         let outcome: ChildProcess.Outcome

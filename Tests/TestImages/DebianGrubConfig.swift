@@ -1,0 +1,167 @@
+/// The `/boot/grub/grub.cfg` of a real Debian guest, in the shape Debian 12's `update-grub`
+/// (grub-mkconfig with /etc/grub.d/00_header and 10_linux) writes for an MBR disk whose root filesystem,
+/// /boot included, is partition 1.
+///
+/// **This file is the one look-alike part of a real guest**: update-grub cannot run in a debootstrap
+/// chroot (grub-probe needs the block device under /), so the text is written here. It keeps what a
+/// tool that edits grub.cfg meets in a real image: tab-indented entries, the `--class debian` menuentry with
+/// `$menuentry_id_option 'gnulinux-simple-<uuid>'`, the "Advanced options" submenu with a normal and a
+/// recovery entry per kernel, `linux /boot/vmlinuz-KVER root=UUID=<uuid> ro  quiet` (two blanks: the empty
+/// GRUB_CMDLINE_LINUX comes first) and `ro single ` (trailing blank) for recovery.
+enum DebianGrubConfig {
+    /// `kernels` newest first (the order update-grub uses: version sort, descending); the first one is
+    /// the default entry. `arguments` is GRUB_CMDLINE_LINUX_DEFAULT (recovery entries do not get it).
+    static func text(kernels: [String], rootUUID: String, arguments: String) -> String {
+        var out = header
+        out += "### BEGIN /etc/grub.d/10_linux ###\n"
+        out += "function gfxmode {\n\tset gfxpayload=\"${1}\"\n}\nset linux_gfx_mode=\nexport linux_gfx_mode\n"
+        if let first = kernels.first {
+            out += entry(title: "Debian GNU/Linux", id: "gnulinux-simple-\(rootUUID)", kernel: first,
+                         rootUUID: rootUUID, options: " " + arguments, indent: "")
+        }
+        if !kernels.isEmpty {
+            out += "submenu 'Advanced options for Debian GNU/Linux' $menuentry_id_option 'gnulinux-advanced-\(rootUUID)' {\n"
+            for kernel in kernels {
+                out += entry(title: "Debian GNU/Linux, with Linux \(kernel)", id: "gnulinux-\(kernel)-advanced-\(rootUUID)",
+                             kernel: kernel, rootUUID: rootUUID, options: " " + arguments, indent: "\t")
+                out += entry(title: "Debian GNU/Linux, with Linux \(kernel) (recovery mode)",
+                             id: "gnulinux-\(kernel)-recovery-\(rootUUID)",
+                             kernel: kernel, rootUUID: rootUUID, options: "single ", indent: "\t")
+            }
+            out += "}\n"
+        }
+        out += "\n### END /etc/grub.d/10_linux ###\n\n"
+        for script in ["20_linux_xen", "30_os-prober", "30_uefi-firmware"] {
+            out += "### BEGIN /etc/grub.d/\(script) ###\n### END /etc/grub.d/\(script) ###\n\n"
+        }
+        out += """
+            ### BEGIN /etc/grub.d/40_custom ###
+            # This file provides an easy way to add custom menu entries.  Simply type the
+            # menu entries you want to add after this comment.  Be careful not to change
+            # the 'exec tail' line above.
+            ### END /etc/grub.d/40_custom ###
+
+            ### BEGIN /etc/grub.d/41_custom ###
+            if [ -f  ${config_directory}/custom.cfg ]; then
+              source ${config_directory}/custom.cfg
+            elif [ -z "${config_directory}" -a -f  $prefix/custom.cfg ]; then
+              source $prefix/custom.cfg
+            fi
+            ### END /etc/grub.d/41_custom ###
+
+            """
+        return out
+    }
+
+    /// One menuentry; `options` follows `ro ` verbatim (update-grub's own spacing).
+    private static func entry(title: String, id: String, kernel: String, rootUUID: String, options: String,
+                              indent: String) -> String {
+        let body = [
+            "load_video",
+            "insmod gzio",
+            "if [ x$grub_platform = xxen ]; then insmod xzio; insmod lzopio; fi",
+        ] + searchRoot(rootUUID) + [
+            "echo\t'Loading Linux \(kernel) ...'",
+            "linux\t/boot/vmlinuz-\(kernel) root=UUID=\(rootUUID) ro \(options)",
+            "echo\t'Loading initial ramdisk ...'",
+            "initrd\t/boot/initrd.img-\(kernel)",
+        ]
+        return indent + "menuentry '\(title)' --class debian --class gnu-linux --class gnu --class os $menuentry_id_option '\(id)' {\n"
+            + body.map { indent + "\t" + $0 + "\n" }.joined()
+            + indent + "}\n"
+    }
+
+    /// How grub finds the root filesystem (partition 1 of the first BIOS disk).
+    private static func searchRoot(_ uuid: String) -> [String] {
+        [
+            "insmod part_msdos",
+            "insmod ext2",
+            "set root='hd0,msdos1'",
+            "if [ x$feature_platform_search_hint = xy ]; then",
+            "  search --no-floppy --fs-uuid --set=root --hint-bios=hd0,msdos1 --hint-efi=hd0,msdos1 --hint-baremetal=ahci0,msdos1  \(uuid)",
+            "else",
+            "  search --no-floppy --fs-uuid --set=root \(uuid)",
+            "fi",
+        ]
+    }
+
+    /// 00_header (default entry, the menuentry id option, console terminal, 5 s timeout) and 05_debian_theme.
+    private static var header: String {
+        """
+        #
+        # DO NOT EDIT THIS FILE
+        #
+        # It is automatically generated by grub-mkconfig using templates
+        # from /etc/grub.d and settings from /etc/default/grub
+        #
+
+        ### BEGIN /etc/grub.d/00_header ###
+        if [ -s $prefix/grubenv ]; then
+          set have_grubenv=true
+          load_env
+        fi
+        if [ "${next_entry}" ] ; then
+           set default="${next_entry}"
+           set next_entry=
+           save_env next_entry
+           set boot_once=true
+        else
+           set default="0"
+        fi
+
+        if [ x"${feature_menuentry_id}" = xy ]; then
+          menuentry_id_option="--id"
+        else
+          menuentry_id_option=""
+        fi
+
+        export menuentry_id_option
+
+        if [ "${prev_saved_entry}" ]; then
+          set saved_entry="${prev_saved_entry}"
+          save_env saved_entry
+          set prev_saved_entry=
+          save_env prev_saved_entry
+          set boot_once=true
+        fi
+
+        function savedefault {
+          if [ -z "${boot_once}" ]; then
+            saved_entry="${chosen}"
+            save_env saved_entry
+          fi
+        }
+        function load_video {
+          if [ x$feature_all_video_module = xy ]; then
+            insmod all_video
+          else
+            insmod efi_gop
+            insmod efi_uga
+            insmod ieee1275_fb
+            insmod vbe
+            insmod vga
+            insmod video_bochs
+            insmod video_cirrus
+          fi
+        }
+
+        terminal_output console
+        if [ x$feature_timeout_style = xy ] ; then
+          set timeout_style=menu
+          set timeout=5
+        # Fallback normal timeout code in case the timeout_style feature is
+        # unavailable.
+        else
+          set timeout=5
+        fi
+        ### END /etc/grub.d/00_header ###
+
+        ### BEGIN /etc/grub.d/05_debian_theme ###
+        set menu_color_normal=cyan/blue
+        set menu_color_highlight=white/blue
+        ### END /etc/grub.d/05_debian_theme ###
+
+
+        """
+    }
+}
