@@ -84,25 +84,11 @@ extension PatchPlanner {
     /// does not force a rebuild as kdump.conf does on the Red Hat families.
     private func planKdumpToolsInitrds(_ context: CheckContext, _ release: KdumpToolsRelease, _ plan: inout PatchPlan) {
         let modulesOK = KdumpToolsInitrdCheck.modules(context, release).status == .pass
-        var kept: [PatchOperation] = []
-        for kernel in context.selectedKernels {
-            let path = release.initrdPath(kernel: kernel)
-            switch context.profile.initrd {
-            case .keep:
-                continue
-            case .invalidate:
-                // Removing the initrd is not enough: the service must see the sysctl snapshot as
-                // changed too, or a later kdump-config finds nothing to rebuild from (L216–220).
-                if context.facts.kdumpInitrds[path] != nil { plan.operations.append(.removeInitrd(path: path)) }
-            case .rebuild:
-                let present = context.facts.kdumpInitrds[path] != nil
-                if modulesOK, present, KdumpToolsInitrdCheck.sysctlMismatch(kernel, release, context.facts).isEmpty {
-                    kept.append(.keepInitrd(kernel: kernel))
-                    continue
-                }
-                plan.operations.append(.rebuildInitrd(KdumpToolsInitrdBake.rebuild(kernel: kernel, release: release, modules: context.values.requiredInitrdModules)))
-            }
+        let initrds = context.selectedKernels.map { ($0, release.initrdPath(kernel: $0)) }
+        planInitrdPolicy(context, initrds, &plan, isVerified: { kernel, _ in
+            modulesOK && KdumpToolsInitrdCheck.sysctlMismatch(kernel, release, context.facts).isEmpty
+        }) { kernel, _ in
+            KdumpToolsInitrdBake.rebuild(kernel: kernel, release: release, modules: context.values.requiredInitrdModules)
         }
-        plan.operations += kept
     }
 }

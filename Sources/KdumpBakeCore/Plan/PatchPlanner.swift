@@ -92,28 +92,38 @@ public struct PatchPlanner {
         }
     }
 
-    /// Kept initrds go after the rebuilds, as the report has always listed them: first what
-    /// runs, then what is left alone.
     private func planInitrds(_ context: CheckContext, mkdumprd: String, configChanged: Bool, _ plan: inout PatchPlan) {
-        var kept: [PatchOperation] = []
-        let modulesOK = KdumpInitrdCheck.modules(context).status == .pass
-        let presenceOK = KdumpInitrdCheck.presence(context).status == .pass
+        let verified = !configChanged && KdumpInitrdCheck.modules(context).status == .pass && KdumpInitrdCheck.presence(context).status == .pass
         let release = context.release
         let sysconfig = context.sysconfig
-        for kernel in context.selectedKernels {
-            let path = release.initrdPath(kernel: kernel, sysconfig: sysconfig)
+        let initrds = context.selectedKernels.map { ($0, release.initrdPath(kernel: $0, sysconfig: sysconfig)) }
+        planInitrdPolicy(context, initrds, &plan, isVerified: { _, _ in verified }) { kernel, path in
+            InitrdRebuild(kernel: kernel, initrdPath: path,
+                          arguments: release.mkdumprdArguments(mkdumprd: mkdumprd, image: path, kernel: kernel, sysconfig: sysconfig))
+        }
+    }
+
+    /// The profile's `initrd` policy for each (kernel, initrd path), the same for every family:
+    /// `keep` does nothing; `invalidate` removes an existing initrd so the kdump service builds
+    /// one at first boot on the real hardware; `rebuild` rebuilds it unless it exists and
+    /// `isVerified` — then the report says it was kept. Kept initrds go after the rebuilds, as
+    /// the report has always listed them: first what runs, then what is left alone.
+    func planInitrdPolicy(_ context: CheckContext, _ initrds: [(kernel: String, path: String)], _ plan: inout PatchPlan,
+                          isVerified: (String, String) -> Bool, rebuild: (String, String) -> InitrdRebuild) {
+        var kept: [PatchOperation] = []
+        for (kernel, path) in initrds {
+            let present = context.facts.kdumpInitrds[path] != nil
             switch context.profile.initrd {
             case .keep:
                 continue
             case .invalidate:
-                if context.facts.kdumpInitrds[path] != nil { plan.operations.append(.removeInitrd(path: path)) }
+                if present { plan.operations.append(.removeInitrd(path: path)) }
             case .rebuild:
-                if !configChanged, modulesOK, presenceOK, context.facts.kdumpInitrds[path] != nil {
+                if present, isVerified(kernel, path) {
                     kept.append(.keepInitrd(kernel: kernel))
-                    continue
+                } else {
+                    plan.operations.append(.rebuildInitrd(rebuild(kernel, path)))
                 }
-                let arguments = release.mkdumprdArguments(mkdumprd: mkdumprd, image: path, kernel: kernel, sysconfig: sysconfig)
-                plan.operations.append(.rebuildInitrd(InitrdRebuild(kernel: kernel, initrdPath: path, arguments: arguments)))
             }
         }
         plan.operations += kept

@@ -74,25 +74,11 @@ extension PatchPlanner {
 
     /// `mkdumprd -f -k KVER` per covered kernel (2.0: the default kernel's one initrd).
     private func planSlesInitrds(_ context: CheckContext, _ release: SuseKdumpRelease, mkdumprd: String, configChanged: Bool, _ plan: inout PatchPlan) {
-        let modulesOK = SlesInitrdCheck.modules(context, release).status == .pass
-        let presenceOK = SlesInitrdCheck.presence(context, release).status == .pass
-        var kept: [PatchOperation] = []
-        for kernel in SlesInitrdCheck.kernels(context, release) {
-            let path = release.initrdPath(kernel: kernel)
-            switch context.profile.initrd {
-            case .keep:
-                continue
-            case .invalidate:
-                if context.facts.kdumpInitrds[path] != nil { plan.operations.append(.removeInitrd(path: path)) }
-            case .rebuild:
-                if !configChanged, modulesOK, presenceOK, context.facts.kdumpInitrds[path] != nil {
-                    kept.append(.keepInitrd(kernel: kernel))
-                    continue
-                }
-                plan.operations.append(.rebuildInitrd(InitrdRebuild(kernel: kernel, initrdPath: path,
-                                                                    arguments: release.mkdumprdArguments(mkdumprd: mkdumprd, kernel: kernel))))
-            }
+        let verified = !configChanged && SlesInitrdCheck.modules(context, release).status == .pass
+            && SlesInitrdCheck.presence(context, release).status == .pass
+        let initrds = SlesInitrdCheck.kernels(context, release).map { ($0, release.initrdPath(kernel: $0)) }
+        planInitrdPolicy(context, initrds, &plan, isVerified: { _, _ in verified }) { kernel, path in
+            InitrdRebuild(kernel: kernel, initrdPath: path, arguments: release.mkdumprdArguments(mkdumprd: mkdumprd, kernel: kernel))
         }
-        plan.operations += kept
     }
 }

@@ -86,10 +86,11 @@ import Testing
         try handle.unmountAll()
     }
 
-    /// `kdumpbake audit` (its own appliance launch) sees a Debian 12 guest. TODAY the built-in manifest
-    /// has no Debian profile, so os.supported is an error and the run exits 2: change these expectations
-    /// when Debian support lands.
-    @Test func auditIdentifiesDebian12() throws {
+    /// `kdumpbake audit` (its own appliance launch) judges the real guest by the debian-azure profile and the
+    /// guest's own kdump-tools release: installed, enabled and configured by its package, but with no kdump
+    /// initrd yet, no crashkernel= on the boot entries (grub.cfg predates kdump-tools' grub.d file) and no
+    /// kernel.panic.
+    @Test func auditJudgesItByItsOwnKdumpTools() throws {
         let image = try TestImageBuilder.image(RealGuest.debian12, format: .vhd)
         let run = try CLIRun.run(["audit", "--format", "json", image.path])
         let document = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], "\(run.stderr)")
@@ -100,11 +101,18 @@ import Testing
         #expect(os["product"] == "Debian GNU/Linux 12 (bookworm)")
         #expect(entry["format"] as? String == "vhd")
 
-        // What it says now: no profile matches.
-        #expect(run.status == 2, "\(run.stderr)")
+        #expect(run.status == 1, "\(run.stderr)")
         let findings = try #require(entry["findings"] as? [[String: Any]])
-        let supported = try #require(findings.first { $0["check"] as? String == "os.supported" })
-        #expect(supported["status"] as? String == "error")
-        #expect((supported["message"] as? String)?.contains("no profile in <built-in manifest> matches") == true)
+        func status(_ check: String) -> String? { findings.first { $0["check"] as? String == check }?["status"] as? String }
+        func message(_ check: String) -> String { findings.first { $0["check"] as? String == check }?["message"] as? String ?? "" }
+        #expect(status("os.supported") == "pass" && message("os.supported").contains("profile debian-azure"))
+        #expect(status("kdump.installed") == "pass")
+        #expect(status("kdump.config") == "pass", "\(message("kdump.config"))")
+        #expect(message("kdump.config").contains("reset_devices systemd.unit=kdump-tools-dump.service nr_cpus=1 irqpoll usbcore.nousb"))
+        #expect(status("kdump.enabled") == "pass")
+        #expect(status("kdump.initrd") == "warn" && message("kdump.initrd").contains("no /var/lib/kdump/initrd.img-"))
+        #expect(status("boot.crashkernel") == "fail")
+        #expect(status("sysctl.kernel_panic") == "fail")
+        #expect(message("sysctl.kernel_panic").contains("without panic=5"))
     }
 }

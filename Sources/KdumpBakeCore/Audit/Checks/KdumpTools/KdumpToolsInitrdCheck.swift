@@ -50,48 +50,9 @@ enum KdumpToolsInitrdCheck {
         return recorded == current ? [] : ["\(snapshot) differs from \(KdumpToolsPaths.kdumpSysctl)"]
     }
 
-    /// The profile's required modules are inside the initrd or built into the kernel
-    /// (modules.builtin: nvme is built in on Debian's cloud kernels, L244–246). The initrd is
-    /// read on the host from its bytes, whatever initramfs-tools compressed it with.
     static func modules(_ context: CheckContext, _ release: KdumpToolsRelease) -> Finding {
-        let required = context.values.requiredInitrdModules
-        guard !required.isEmpty else {
-            return Finding(check: .kdumpInitrdModules, status: .skip, message: "the profile requires no initrd modules")
-        }
-        var problems = ProblemList()
-        var checked: [String] = []
-        var builtInNotes: Set<String> = []
-        var lastActual: String?
-        for kernel in context.selectedKernels {
-            let path = release.initrdPath(kernel: kernel)
-            guard let listing = context.facts.kdumpInitrds[path]?.modules else { continue }
-            switch listing {
-            case .failure(let failure):
-                problems.warn("\(path): cannot list modules (\(failure.message))")
-            case .success(let modules):
-                let present = Set(modules.map(InitrdReader.normalizedModuleName))
-                let builtIn = context.facts.builtInModules(of: kernel)
-                var missing: [String] = []
-                for module in required {
-                    let name = InitrdReader.normalizedModuleName(module)
-                    if present.contains(name) { continue }
-                    if builtIn.contains(name) { builtInNotes.insert(module); continue }
-                    missing.append(module)
-                }
-                if !missing.isEmpty {
-                    problems.fail("\(path) lacks \(missing.joined(separator: " ")): the capture kernel cannot reach an Azure disk without them")
-                }
-                checked.append(kernel)
-                lastActual = modules.sorted().joined(separator: " ")
-            }
-        }
-        if checked.isEmpty && problems.failures.isEmpty && problems.warnings.isEmpty {
-            return Finding(check: .kdumpInitrdModules, status: .skip, message: "no kdump initrd to inspect yet (see \(CheckID.kdumpInitrd))")
-        }
-        let notes = builtInNotes.isEmpty ? "" : "; \(builtInNotes.sorted().joined(separator: " ")) built into the kernel"
-        var finding = problems.finding(.kdumpInitrdModules, pass: "the kdump initrd of \(checked.joined(separator: ", ")) holds \(required.joined(separator: " "))\(notes)",
-                                       path: KdumpToolsRelease.stateDirectory, expected: "contains \(required.joined(separator: " "))", actual: lastActual)
-        finding.rules = release.summary
-        return finding
+        RequiredModulesCheck.run(context, initrds: context.selectedKernels.map { ($0, release.initrdPath(kernel: $0)) },
+                                 rules: release.summary, path: KdumpToolsRelease.stateDirectory,
+                                 why: "the capture kernel cannot reach an Azure disk without them")
     }
 }

@@ -98,35 +98,8 @@ enum SlesInitrdCheck {
     }
 
     static func modules(_ context: CheckContext, _ release: SuseKdumpRelease) -> Finding {
-        let required = context.values.requiredInitrdModules
-        guard !required.isEmpty else {
-            return Finding(check: .kdumpInitrdModules, status: .skip, message: "the profile requires no initrd modules")
-        }
-        var problems = ProblemList()
-        var checked: [String] = []
-        var lastActual: String?
-        for kernel in kernels(context, release) {
-            let path = release.initrdPath(kernel: kernel)
-            guard let listing = context.facts.kdumpInitrds[path]?.modules else { continue }
-            switch listing {
-            case .failure(let failure):
-                problems.warn("\(path): cannot list modules (\(failure.message))")
-            case .success(let modules):
-                let present = Set(modules.map(InitrdReader.normalizedModuleName)).union(context.facts.builtInModules(of: kernel))
-                let missing = required.filter { !present.contains(InitrdReader.normalizedModuleName($0)) }
-                if !missing.isEmpty {
-                    problems.fail("\(path) lacks \(missing.joined(separator: " ")): dracut's hostonly mode only takes the build machine's drivers, so they must be named (add_drivers+= in /etc/dracut.conf.d)")
-                }
-                checked.append(kernel)
-                lastActual = modules.sorted().joined(separator: " ")
-            }
-        }
-        if checked.isEmpty && problems.failures.isEmpty && problems.warnings.isEmpty {
-            return Finding(check: .kdumpInitrdModules, status: .skip, message: "no kdump initrd to inspect yet (see \(CheckID.kdumpInitrd))")
-        }
-        var finding = problems.finding(.kdumpInitrdModules, pass: "the kdump initrd of \(checked.joined(separator: ", ")) holds \(required.joined(separator: " "))",
-                                       expected: "contains \(required.joined(separator: " "))", actual: lastActual)
-        finding.rules = release.summary
-        return finding
+        RequiredModulesCheck.run(context, initrds: kernels(context, release).map { ($0, release.initrdPath(kernel: $0)) },
+                                 rules: release.summary, path: nil,
+                                 why: "dracut's hostonly mode only takes the build machine's drivers, so they must be named (add_drivers+= in /etc/dracut.conf.d)")
     }
 }
