@@ -60,8 +60,10 @@ public enum RealGuest {
     ///   tool must repair by editing the `linux` lines (L266–267).
     /// - `procps` (priority important, in every cloud image; not in minbase) ships /etc/sysctl.conf, the target of
     ///   systemd's /etc/sysctl.d/99-sysctl.conf link (L236).
-    /// - No kdump initrd exists after the build: the kernels are configured before kdump-tools in debootstrap's
-    ///   run and nothing under /var/lib/kdump is written (observed; reference L369–370).
+    /// - No kdump initrd exists after the build, /var/lib/kdump is empty (observed; reference L369–370): the
+    ///   hook `/etc/kernel/postinst.d/kdump-tools` is a conffile of kdump-tools, which dpkg puts in place only
+    ///   when kdump-tools is *configured*, and debootstrap's dpkg configures both kernels before kdump-tools.
+    ///   /boot holds each kernel's boot initramfs (MODULES=most, zstd) from initramfs-tools' hook.
     public static let debian12 = RealGuestRecipe(
         name: "debian12",
         suite: "bookworm",

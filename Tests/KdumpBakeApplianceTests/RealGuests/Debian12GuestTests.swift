@@ -70,7 +70,7 @@ import Testing
         #expect(try handle.readlink("/etc/sysctl.d/99-sysctl.conf") == "../sysctl.conf")
         #expect(try handle.isFile("/etc/sysctl.conf"))
 
-        // No kdump initrd: debootstrap configured the kernels without the hook building one (L369–370).
+        // No kdump initrd: the hook is a conffile, in place only after the kernels were configured (L369–370).
         #expect(try handle.list("/var/lib/kdump") == [])
 
         // The look-alike grub.cfg: the reservation is configured in grub.d but not active, because
