@@ -21,7 +21,7 @@ enum CommonTree {
     static func skeleton(name: String, flavor: Flavor, layout: DiskLayout) -> GuestRecipe {
         var recipe = GuestRecipe(name: name, flavor: flavor, layout: layout)
         let top = ["/bin", "/sbin", "/lib", "/lib64"]
-        if flavor != .el6 {
+        if flavor.isUsrMerged {
             // The el7+ usrmerge: the top-level directories are relative links into /usr.
             for path in top { recipe = recipe.withSymlink(path, to: "usr" + path) }
         } else {
@@ -42,7 +42,7 @@ enum CommonTree {
             recipe = recipe.withSymlink("/bin/" + applet, to: "busybox")
         }
         recipe = recipe
-            .withSymlink("/usr/bin/env", to: flavor != .el6 ? "busybox" : "../../bin/busybox")
+            .withSymlink("/usr/bin/env", to: flavor.isUsrMerged ? "busybox" : "../../bin/busybox")
             .withFile("/etc/passwd", "root:x:0:0:root:/root:/bin/sh\n")
             .withFile("/etc/group", "root:x:0:\n")
             .withFile("/etc/fstab", fstab(flavor: flavor, layout: layout))

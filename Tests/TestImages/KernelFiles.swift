@@ -33,7 +33,7 @@ enum KernelFiles {
             // The Hyper-V framebuffer is part of the el7 blacklist in Microsoft's LISA scripts.
             list.append(Module(path: "kernel/drivers/video/hyperv_fb.ko", dependencies: ["kernel/drivers/hv/hv_vmbus.ko"]))
         }
-        if flavor == .el8 {
+        if flavor == .el8 || flavor == .sles15 {
             // NVMe is a module on RHEL (reference L355); nvme.ko needs nvme-core.ko.
             list.append(Module(path: "kernel/drivers/nvme/host/nvme.ko", dependencies: ["kernel/drivers/nvme/host/nvme-core.ko"]))
             list.append(Module(path: "kernel/drivers/nvme/host/nvme-core.ko", dependencies: []))
@@ -47,14 +47,14 @@ enum KernelFiles {
         var result: [(path: String, entry: GuestEntry)] = [
             // Real vmlinuz files are 0755; el7 initramfs files are 0600 (they may hold secrets).
             ("/boot/vmlinuz-\(kver)", .file(contents: filler("vmlinuz", kver, bytes: 8192), mode: 0o755)),
-            ("/boot/initramfs-\(kver).img", .initramfs(kernel: kver, mode: flavor != .el6 ? 0o600 : 0o644)),
+            (flavor.bootInitrdPath(kver), .initramfs(kernel: kver, mode: flavor != .el6 ? 0o600 : 0o644)),
             ("/boot/System.map-\(kver)", .file(contents: systemMap, mode: 0o644)),
             ("/boot/config-\(kver)", .file(contents: config(kver), mode: 0o644)),
-            ("/lib/modules/\(kver)/modules.dep", .file(contents: modulesDep(modules), mode: 0o644)),
+            ("/lib/modules/\(kver)/modules.dep", .file(contents: modulesDep(modules, suffix: flavor.moduleCompression), mode: 0o644)),
         ]
         for module in modules {
             let name = String(module.path.split(separator: "/").last!.dropLast(3))
-            result.append(("/lib/modules/\(kver)/\(module.path)",
+            result.append(("/lib/modules/\(kver)/\(module.path)\(flavor.moduleCompression)",
                            .file(contents: "TEST STAND-IN kernel module \(name)\nvermagic=\(kver) SMP mod_unload modversions\n",
                                  mode: 0o744)))
         }
@@ -62,8 +62,8 @@ enum KernelFiles {
     }
 
     /// modules.dep as depmod writes it: `path: dependency dependency`.
-    private static func modulesDep(_ modules: [Module]) -> String {
-        modules.map { "\($0.path):" + $0.dependencies.map { " " + $0 }.joined() + "\n" }.joined()
+    private static func modulesDep(_ modules: [Module], suffix: String) -> String {
+        modules.map { "\($0.path)\(suffix):" + $0.dependencies.map { " " + $0 + suffix }.joined() + "\n" }.joined()
     }
 
     /// Repeated text of about `bytes` bytes: enough to look like a file without costing space.

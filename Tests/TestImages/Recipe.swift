@@ -12,6 +12,9 @@ enum Flavor: String, Sendable, Hashable {
     case el6, el7
     /// RHEL 8/9/10: el7's usrmerge layout, kernels with NVMe (Azure's NVMe sizes; reference L355).
     case el8
+    /// SLES 15: *not* usr-merged (/bin, /sbin, /lib are directories), kernels with NVMe, modules
+    /// compressed `.ko.zst`, the boot initrd at /boot/initrd-KVER. See `Sles15`.
+    case sles15
 }
 
 /// The filesystem of a partition.

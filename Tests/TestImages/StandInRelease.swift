@@ -133,9 +133,16 @@ enum StandInShell {
     /// `.ko.xz` is the same with `-` and `_` treated alike (as a kernel module lookup does).
     /// Output, in order: `M<TAB>relative path` for each module to include (each once, its modules.dep
     /// dependencies before it) and `X<TAB>kind<TAB>name` for a name not found (kind `D`: a dependency).
-    static let resolver = #"""
+    static let resolver = resolver(compressions: ["xz"])
+
+    /// `resolver` for kernels whose module files end in `.ko` or `.ko.<one of compressions>` (SLES: `zst`).
+    static func resolver(compressions: [String]) -> String {
+        resolverTemplate.replacingOccurrences(of: "@KO_SUFFIX@", with: #"\.ko("# + compressions.map { #"\."# + $0 }.joined(separator: "|") + ")?$")
+    }
+
+    private static let resolverTemplate = #"""
         function norm(s) { gsub(/-/, "_", s); return s }
-        function modname(p,  b) { b = p; sub(/^.*\//, "", b); sub(/\.ko(\.xz)?$/, "", b); return b }
+        function modname(p,  b) { b = p; sub(/^.*\//, "", b); sub(/@KO_SUFFIX@/, "", b); return b }
         function rel(p,  m) {
             m = ENVIRON["MODDIR"] "/"
             if (substr(p, 1, length(m)) == m) p = substr(p, length(m) + 1)
