@@ -83,3 +83,34 @@ extension Fingerprint {
         return hex
     }
 }
+
+extension Fingerprint {
+    /// Bump when the derived-guest builder's output changes for an unchanged recipe.
+    static let derivedGuestBuilderVersion = 1
+
+    /// The hex SHA-256 of a derived guest: its base's fingerprint (so a rebuilt base rebuilds it) and its edits.
+    static func of(_ recipe: DerivedGuestRecipe) throws -> String {
+        var out = Data()
+        func field(_ value: String) {
+            out += Data("\(value.utf8.count):".utf8) + Data(value.utf8) + Data("\n".utf8)
+        }
+        field("kdumpbake derived guest builder v\(derivedGuestBuilderVersion)")
+        field(recipe.name)
+        field(try of(recipe.base))
+        field(String(recipe.edits.count))
+        for edit in recipe.edits {
+            switch edit {
+            case .replace(let path, let old, let new):
+                field("replace"); field(path); field(old); field(new)
+            case .create(let path, let text, let mode):
+                field("create"); field(path); field(text); field(String(mode, radix: 8))
+            }
+        }
+        let output = try HostCommand.run(["sha256sum"], stdin: out)
+        let hex = String(decoding: output.prefix(64), as: UTF8.self)
+        guard hex.count == 64, hex.allSatisfy(\.isHexDigit) else {
+            throw TestImageError(command: ["sha256sum"], status: 0, stderr: "unexpected output: \(hex)")
+        }
+        return hex
+    }
+}
