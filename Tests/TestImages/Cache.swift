@@ -48,8 +48,9 @@ public enum TestImageBuilder {
     /// Returns a cached guest derived from a real guest by file edits (see `DerivedGuestRecipe`), building
     /// the base first if needed. Treat it as read-only; use `scratchCopy` to write.
     public static func image(_ recipe: DerivedGuestRecipe, format: DiskFormat) throws -> TestImage {
-        try cachedImage(name: recipe.name, fingerprint: try Fingerprint.of(recipe), format: format) { raw, work, _ in
-            try DerivedGuestBuilder.buildRaw(recipe, at: raw, workDir: work)
+        let base = try image(recipe.base, format: .raw)
+        return try cachedImage(name: recipe.name, fingerprint: try Fingerprint.of(recipe, baseImage: base.path), format: format) { raw, work, _ in
+            try DerivedGuestBuilder.buildRaw(recipe, base: base, at: raw, workDir: work)
         }
     }
 

@@ -6,8 +6,9 @@
 /// those releases. Nothing is debootstrapped a second time: the base's cached raw image is copied and its
 /// ext4 root edited in place by e2fsprogs' debugfs (see `Ext4FileEditor`).
 ///
-/// The base's fingerprint and every edit make up the derived image's fingerprint, so a rebuilt base or a
-/// changed edit builds a new derived image.
+/// The base's fingerprint, its cached image (size and modification time) and every edit make up the derived
+/// image's fingerprint, so a rebuilt base (even from an unchanged recipe, on a newer mirror) or a changed
+/// edit builds a new derived image.
 public struct DerivedGuestRecipe: Sendable, Hashable {
     /// The base name of the cached image ("ubuntu2204-like").
     public var name: String

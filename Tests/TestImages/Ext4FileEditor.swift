@@ -76,9 +76,8 @@ enum DerivedGuestBuilder {
     /// Where `DiskBuilder.buildSingleRootDisk` (every real guest's layout) starts the ext4 root partition.
     static let rootPartitionOffset = 1 << 20
 
-    /// Copies the base's cached raw image to `image` and applies the recipe's edits to its root filesystem.
-    static func buildRaw(_ recipe: DerivedGuestRecipe, at image: String, workDir: String) throws {
-        let base = try TestImageBuilder.image(recipe.base, format: .raw)
+    /// Copies the base's cached raw image (`base`) to `image` and applies the recipe's edits to its root filesystem.
+    static func buildRaw(_ recipe: DerivedGuestRecipe, base: TestImage, at image: String, workDir: String) throws {
         try HostCommand.run(["cp", "--reflink=auto", "--sparse=always", base.path, image])
         let editor = Ext4FileEditor(image: image, offset: rootPartitionOffset, workDir: workDir)
 
