@@ -36,14 +36,17 @@ if arguments.first == "land" {
 
 let recipes: [String: GuestRecipe] = ["centos64": .centos64, "centos79": .centos79, "rhel89": .rhel89, "rhel93": .rhel93]
 let realGuests: [String: RealGuestRecipe] = ["debian12": RealGuest.debian12]
-guard arguments.count >= 2, recipes[arguments[0]] != nil || realGuests[arguments[0]] != nil,
+let derivedGuests: [String: DerivedGuestRecipe] = ["ubuntu2204-like": RealGuest.ubuntu2204Like, "ubuntu2404-like": RealGuest.ubuntu2404Like]
+guard arguments.count >= 2, recipes[arguments[0]] != nil || realGuests[arguments[0]] != nil || derivedGuests[arguments[0]] != nil,
       let format = DiskFormat(rawValue: arguments[1]) else {
-    fail("usage: kdumpbake-testimage centos64|centos79|rhel89|rhel93|debian12 raw|vhd [--copy]", status: 2)
+    fail("usage: kdumpbake-testimage centos64|centos79|rhel89|rhel93|debian12|ubuntu2204-like|ubuntu2404-like raw|vhd [--copy]", status: 2)
 }
 do {
     let copy = arguments.contains("--copy")
     let image: TestImage
     if let recipe = recipes[arguments[0]] {
+        image = copy ? try TestImageBuilder.scratchCopy(recipe, format: format) : try TestImageBuilder.image(recipe, format: format)
+    } else if let recipe = derivedGuests[arguments[0]] {
         image = copy ? try TestImageBuilder.scratchCopy(recipe, format: format) : try TestImageBuilder.image(recipe, format: format)
     } else {
         let recipe = realGuests[arguments[0]]!

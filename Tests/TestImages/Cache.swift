@@ -45,6 +45,20 @@ public enum TestImageBuilder {
         }
     }
 
+    /// Returns a cached guest derived from a real guest by file edits (see `DerivedGuestRecipe`), building
+    /// the base first if needed. Treat it as read-only; use `scratchCopy` to write.
+    public static func image(_ recipe: DerivedGuestRecipe, format: DiskFormat) throws -> TestImage {
+        let base = try image(recipe.base, format: .raw)
+        return try cachedImage(name: recipe.name, fingerprint: try Fingerprint.of(recipe, baseImage: base.path), format: format) { raw, work, _ in
+            try DerivedGuestBuilder.buildRaw(recipe, base: base, at: raw, workDir: work)
+        }
+    }
+
+    /// A fresh writable copy of a cached derived guest; call `discardScratch()` when done.
+    public static func scratchCopy(_ recipe: DerivedGuestRecipe, format: DiskFormat) throws -> TestImage {
+        try scratchCopy(of: try image(recipe, format: format))
+    }
+
     /// A fresh writable copy of the cached image in a new temporary directory (reflinked where the
     /// filesystem allows, sparse otherwise). Call `discardScratch()` when done.
     public static func scratchCopy(_ recipe: GuestRecipe, format: DiskFormat) throws -> TestImage {

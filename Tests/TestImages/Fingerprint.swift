@@ -83,3 +83,38 @@ extension Fingerprint {
         return hex
     }
 }
+
+extension Fingerprint {
+    /// Bump when the derived-guest builder's output changes for an unchanged recipe.
+    static let derivedGuestBuilderVersion = 1
+
+    /// The hex SHA-256 of a derived guest: its base's fingerprint and its edits, and the base's cached raw image
+    /// by size and modification time — a real guest rebuilt with an unchanged recipe holds what the mirror
+    /// served that day, and the derived image must follow it.
+    static func of(_ recipe: DerivedGuestRecipe, baseImage: String) throws -> String {
+        var out = Data()
+        func field(_ value: String) {
+            out += Data("\(value.utf8.count):".utf8) + Data(value.utf8) + Data("\n".utf8)
+        }
+        field("kdumpbake derived guest builder v\(derivedGuestBuilderVersion)")
+        field(recipe.name)
+        field(try of(recipe.base))
+        let attributes = try FileManager.default.attributesOfItem(atPath: baseImage)
+        field("\((attributes[.size] as? Int) ?? -1) \((attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)")
+        field(String(recipe.edits.count))
+        for edit in recipe.edits {
+            switch edit {
+            case .replace(let path, let old, let new):
+                field("replace"); field(path); field(old); field(new)
+            case .create(let path, let text, let mode):
+                field("create"); field(path); field(text); field(String(mode, radix: 8))
+            }
+        }
+        let output = try HostCommand.run(["sha256sum"], stdin: out)
+        let hex = String(decoding: output.prefix(64), as: UTF8.self)
+        guard hex.count == 64, hex.allSatisfy(\.isHexDigit) else {
+            throw TestImageError(command: ["sha256sum"], status: 0, stderr: "unexpected output: \(hex)")
+        }
+        return hex
+    }
+}
