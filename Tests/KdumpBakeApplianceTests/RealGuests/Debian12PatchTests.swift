@@ -6,83 +6,85 @@ import TestImages
 import TestSupport
 import Testing
 
-/// `kdumpbake patch` on the real Debian 12 guest: the guest's own initramfs-tools builds the kdump initrd in the
-/// appliance, and the result is read back byte by byte. This guest is the reference the look-alikes imitate.
-///
-/// One kernel (the default, cloud-amd64) is covered, through a manifest with `kernels: default`: a real
-/// mkinitramfs under TCG takes minutes per kernel, and the audit test already covers both kernels' state.
-@Suite(.serialized) struct Debian12PatchTests {
-    static let manifest = """
-        version: 1
-        profiles:
-          - name: debian-azure-default-kernel
-            family: kdump-tools
-            match: {distro: [debian], versions: ">=11, <14"}
-            values: {panic_timeout: 5, dump_path: /var/crash, extra_modules: [hv_vmbus, hv_storvsc, hv_netvsc, nvme],
-                     crashkernel: any, ensure_crashkernel: true, boot_panic: true, enable_service: true}
-            kernels: default
-        """
+extension DistroGuestSuites {
+    /// `kdumpbake patch` on the real Debian 12 guest: the guest's own initramfs-tools builds the kdump initrd in the
+    /// appliance, and the result is read back byte by byte. This guest is the reference the look-alikes imitate.
+    ///
+    /// One kernel (the default, cloud-amd64) is covered, through a manifest with `kernels: default`: a real
+    /// mkinitramfs under TCG takes minutes per kernel, and the audit test already covers both kernels' state.
+    @Suite(.serialized) struct Debian12PatchTests {
+        static let manifest = """
+            version: 1
+            profiles:
+              - name: debian-azure-default-kernel
+                family: kdump-tools
+                match: {distro: [debian], versions: ">=11, <14"}
+                values: {panic_timeout: 5, dump_path: /var/crash, extra_modules: [hv_vmbus, hv_storvsc, hv_netvsc, nvme],
+                         crashkernel: any, ensure_crashkernel: true, boot_panic: true, enable_service: true}
+                kernels: default
+            """
 
-    @Test func patchBuildsAVerifiedKdumpInitrdWithTheGuestsOwnTools() throws {
-        let image = try TestImageBuilder.scratchCopy(RealGuest.debian12, format: .raw)
-        defer { image.discardScratch() }
-        let directory = try HostDirectory()
-        let manifest = directory.path + "/manifest.yaml"
-        try Data(Self.manifest.utf8).write(to: URL(fileURLWithPath: manifest))
+        @Test func patchBuildsAVerifiedKdumpInitrdWithTheGuestsOwnTools() throws {
+            let image = try TestImageBuilder.scratchCopy(RealGuest.debian12, format: .raw)
+            defer { image.discardScratch() }
+            let directory = try HostDirectory()
+            let manifest = directory.path + "/manifest.yaml"
+            try Data(Self.manifest.utf8).write(to: URL(fileURLWithPath: manifest))
 
-        // One patch: files, the bake, verification by the audit, the commit.
-        let patch = try CLIRun.run(["patch", "--in-place", "--manifest", manifest, image.path])
-        #expect(patch.status == 0, "\(patch.stdout)\n\(patch.stderr)")
-        #expect(patch.stdout.contains("patched with debian-azure-default-kernel and verified"), "\(patch.stdout)")
-        #expect(patch.stdout.contains("write /boot/grub/grub.cfg (line-edit)"))
-        let bakes = patch.stdout.split(separator: "\n").filter { $0.contains("run mkinitramfs -d /var/lib/kdump/initramfs-tools") }
-        #expect(bakes.count == 1, "\(patch.stdout)")
-        #expect(bakes.first?.contains("-cloud-amd64 (MODULES=dep, plus hv_vmbus hv_storvsc hv_netvsc nvme)") == true)
+            // One patch: files, the bake, verification by the audit, the commit.
+            let patch = try CLIRun.run(["patch", "--in-place", "--manifest", manifest, image.path])
+            #expect(patch.status == 0, "\(patch.stdout)\n\(patch.stderr)")
+            #expect(patch.stdout.contains("patched with debian-azure-default-kernel and verified"), "\(patch.stdout)")
+            #expect(patch.stdout.contains("write /boot/grub/grub.cfg (line-edit)"))
+            let bakes = patch.stdout.split(separator: "\n").filter { $0.contains("run mkinitramfs -d /var/lib/kdump/initramfs-tools") }
+            #expect(bakes.count == 1, "\(patch.stdout)")
+            #expect(bakes.first?.contains("-cloud-amd64 (MODULES=dep, plus hv_vmbus hv_storvsc hv_netvsc nvme)") == true)
 
-        // A second patch finds nothing to do and leaves every byte.
-        let before = try FileFingerprint(image.path)
-        let again = try CLIRun.run(["patch", "--in-place", "--manifest", manifest, image.path])
-        #expect(again.status == 0, "\(again.stdout)\n\(again.stderr)")
-        #expect(again.stdout.contains("already compliant"), "\(again.stdout)")
-        #expect(try FileFingerprint(image.path) == before)
+            // A second patch finds nothing to do and leaves every byte.
+            let before = try FileFingerprint(image.path)
+            let again = try CLIRun.run(["patch", "--in-place", "--manifest", manifest, image.path])
+            #expect(again.status == 0, "\(again.stdout)\n\(again.stderr)")
+            #expect(again.stdout.contains("already compliant"), "\(again.stdout)")
+            #expect(try FileFingerprint(image.path) == before)
 
-        // The bytes on the image.
-        let handle = try ApplianceLauncher.launch(policy: .fromEnvironment(ProcessInfo.processInfo.environment)) { handle in
-            try handle.addDrive(image.path, DriveOptions(format: .raw, readonly: true))
-        }
-        try handle.mountReadOnly("/dev/sda1", at: "/")
-        let kernel = try #require(try handle.list("/boot").first { $0.hasPrefix("vmlinuz-") && $0.hasSuffix("-cloud-amd64") }).dropFirst(8)
-        let initrd = "/var/lib/kdump/initrd.img-\(kernel)"
-        let hostCopy = directory.path + "/initrd.img"
-        try handle.download(initrd, toHostFile: hostCopy)
-        // The kdump-tools sysctl snapshot the first load compares, so it keeps this initrd (reference L216–220).
-        #expect(try handle.cat("/var/lib/kdump/latest_sysctls-\(kernel)") == (try handle.cat("/etc/kdump/sysctl.conf")))
-        // grub.cfg: the normal entries reserve memory and reboot on panic, the recovery entries stay as they were.
-        let linuxLines = try handle.cat("/boot/grub/grub.cfg").split(separator: "\n").filter { $0.contains("\tlinux\t") || $0.hasPrefix("\tlinux") || $0.contains("linux\t/boot") }
-        #expect(!linuxLines.isEmpty)
-        for line in linuxLines {
-            if line.split(separator: " ").contains("single") { #expect(!line.contains("crashkernel"), "\(line)") } else {
-                #expect(line.hasSuffix(" crashkernel=384M-:128M panic=5"), "\(line)")
+            // The bytes on the image.
+            let handle = try ApplianceLauncher.launch(policy: .fromEnvironment(ProcessInfo.processInfo.environment)) { handle in
+                try handle.addDrive(image.path, DriveOptions(format: .raw, readonly: true))
             }
-        }
-        #expect(try handle.cat("/etc/default/grub.d/99-zz-kdumpbake.cfg").contains("GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT panic=5\""))
-        let defaults = try handle.cat("/etc/default/kdump-tools")
-        #expect(defaults.contains("# BEGIN kdumpbake managed block") && defaults.contains("\nUSE_KDUMP=1\n"))
-        #expect(!defaults.contains("\nKDUMP_CMDLINE_APPEND="), "kdump-config's own default stays in force")
-        #expect(try handle.cat("/etc/sysctl.d/99-zz-kdumpbake.conf").contains("kernel.panic = 5"))
-        try handle.unmountAll()
+            try handle.mountReadOnly("/dev/sda1", at: "/")
+            let kernel = try #require(try handle.list("/boot").first { $0.hasPrefix("vmlinuz-") && $0.hasSuffix("-cloud-amd64") }).dropFirst(8)
+            let initrd = "/var/lib/kdump/initrd.img-\(kernel)"
+            let hostCopy = directory.path + "/initrd.img"
+            try handle.download(initrd, toHostFile: hostCopy)
+            // The kdump-tools sysctl snapshot the first load compares, so it keeps this initrd (reference L216–220).
+            #expect(try handle.cat("/var/lib/kdump/latest_sysctls-\(kernel)") == (try handle.cat("/etc/kdump/sysctl.conf")))
+            // grub.cfg: the normal entries reserve memory and reboot on panic, the recovery entries stay as they were.
+            let linuxLines = try handle.cat("/boot/grub/grub.cfg").split(separator: "\n").filter { $0.contains("\tlinux\t") || $0.hasPrefix("\tlinux") || $0.contains("linux\t/boot") }
+            #expect(!linuxLines.isEmpty)
+            for line in linuxLines {
+                if line.split(separator: " ").contains("single") { #expect(!line.contains("crashkernel"), "\(line)") } else {
+                    #expect(line.hasSuffix(" crashkernel=384M-:128M panic=5"), "\(line)")
+                }
+            }
+            #expect(try handle.cat("/etc/default/grub.d/99-zz-kdumpbake.cfg").contains("GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT panic=5\""))
+            let defaults = try handle.cat("/etc/default/kdump-tools")
+            #expect(defaults.contains("# BEGIN kdumpbake managed block") && defaults.contains("\nUSE_KDUMP=1\n"))
+            #expect(!defaults.contains("\nKDUMP_CMDLINE_APPEND="), "kdump-config's own default stays in force")
+            #expect(try handle.cat("/etc/sysctl.d/99-zz-kdumpbake.conf").contains("kernel.panic = 5"))
+            try handle.unmountAll()
 
-        // What the initrd really holds, listed on the host by zstd and cpio, not by kdumpbake's reader.
-        let archive = directory.path + "/initrd.cpio"
-        #expect(try HostTool.run(["zstd", "-q", "-d", "-o", archive, hostCopy]).status == 0)
-        let listing = try HostTool.run(["cpio", "-i", "-t", "--quiet", "-F", archive])
-        #expect(listing.status == 0)
-        let entries = Set(listing.output.split(separator: "\n").map(String.init))
-        for module in ["drivers/hv/hv_vmbus.ko", "drivers/scsi/hv_storvsc.ko", "drivers/net/hyperv/hv_netvsc.ko"] {
-            #expect(entries.contains("usr/lib/modules/\(kernel)/kernel/\(module)"), "\(module) missing")
+            // What the initrd really holds, listed on the host by zstd and cpio, not by kdumpbake's reader.
+            let archive = directory.path + "/initrd.cpio"
+            #expect(try HostTool.run(["zstd", "-q", "-d", "-o", archive, hostCopy]).status == 0)
+            let listing = try HostTool.run(["cpio", "-i", "-t", "--quiet", "-F", archive])
+            #expect(listing.status == 0)
+            let entries = Set(listing.output.split(separator: "\n").map(String.init))
+            for module in ["drivers/hv/hv_vmbus.ko", "drivers/scsi/hv_storvsc.ko", "drivers/net/hyperv/hv_netvsc.ko"] {
+                #expect(entries.contains("usr/lib/modules/\(kernel)/kernel/\(module)"), "\(module) missing")
+            }
+            #expect(entries.contains("etc/kdump/sysctl.conf"), "kdump-tools' initramfs hook ran (KDUMP=y)")
+            // nvme and ext4 are built into the cloud kernel: nothing to carry.
+            #expect(!entries.contains { $0.hasSuffix("/nvme.ko") })
         }
-        #expect(entries.contains("etc/kdump/sysctl.conf"), "kdump-tools' initramfs hook ran (KDUMP=y)")
-        // nvme and ext4 are built into the cloud kernel: nothing to carry.
-        #expect(!entries.contains { $0.hasSuffix("/nvme.ko") })
     }
 }
