@@ -39,13 +39,12 @@ struct GuestFactsReader {
                 if let initrd = try kdumpInitrd(path) { facts.kdumpInitrds[path] = initrd }
             }
             // kdump-tools and SUSE kdump ≤ 1.0 keep one initrd per kernel; SUSE 2.0 one in all.
-            let suse = SuseKdumpRelease(distroVersion: DistroVersion(15, 4))
-            for path in [kdumpTools.initrdPath(kernel: kernel), suse.initrdPath(kernel: kernel)] {
+            for path in [kdumpTools.initrdPath(kernel: kernel), SuseKdumpRelease.perKernelInitrdPath(kernel)] {
                 if let initrd = try kdumpInitrd(path) { facts.kdumpInitrds[path] = initrd }
             }
             for path in KdumpToolsPaths.perKernelFiles(kernel) { facts.files[path] = try file(path) }
         }
-        let suseSingle = SuseKdumpRelease(distroVersion: DistroVersion(15, 6)).initrdPath(kernel: "")
+        let suseSingle = SuseKdumpRelease.singleInitrdPath
         if let initrd = try kdumpInitrd(suseSingle) { facts.kdumpInitrds[suseSingle] = initrd }
         for path in KdumpToolsPaths.presenceProbes {
             if let status = try? handle.lstat(path) { facts.mtimes[path] = status.mtimeSeconds }

@@ -39,8 +39,13 @@ public struct SuseKdumpRelease: Sendable, Equatable {
     /// 2.0 keeps one initrd, /var/lib/kdump/initrd, for the kernel /var/lib/kdump/kernel points at
     /// (L315–318); earlier lines one per kernel, /boot/initrd-KVER-kdump (L309).
     public func initrdPath(kernel: String) -> String {
-        generation == .v2_0 ? "/var/lib/kdump/initrd" : "/boot/initrd-\(kernel)-kdump"
+        generation == .v2_0 ? Self.singleInitrdPath : Self.perKernelInitrdPath(kernel)
     }
+
+    /// ≤1.0's initrd of `kernel`; the reader looks for both forms, whatever the release.
+    public static func perKernelInitrdPath(_ kernel: String) -> String { "/boot/initrd-\(kernel)-kdump" }
+    /// 2.0's one initrd.
+    public static let singleInitrdPath = "/var/lib/kdump/initrd"
 
     /// False on 2.0: its one initrd serves the default kernel only.
     public var initrdPerKernel: Bool { generation != .v2_0 }
