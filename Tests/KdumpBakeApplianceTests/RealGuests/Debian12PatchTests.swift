@@ -19,7 +19,7 @@ extension DistroGuestSuites {
               - name: debian-azure-default-kernel
                 family: kdump-tools
                 match: {distro: [debian], versions: ">=11, <14"}
-                values: {panic_timeout: 5, dump_path: /var/crash, extra_modules: [hv_vmbus, hv_storvsc, hv_netvsc, nvme],
+                values: {panic_timeout: 5, dump_path: /var/crash, extra_modules: [hv_vmbus, hv_storvsc, hv_netvsc, nvme, ata_piix],
                          crashkernel: any, ensure_crashkernel: true, boot_panic: true, enable_service: true}
                 kernels: default
             """
@@ -38,7 +38,7 @@ extension DistroGuestSuites {
             #expect(patch.stdout.contains("write /boot/grub/grub.cfg (line-edit)"))
             let bakes = patch.stdout.split(separator: "\n").filter { $0.contains("run mkinitramfs -d /var/lib/kdump/initramfs-tools") }
             #expect(bakes.count == 1, "\(patch.stdout)")
-            #expect(bakes.first?.contains("-cloud-amd64 (MODULES=dep, plus hv_vmbus hv_storvsc hv_netvsc nvme)") == true)
+            #expect(bakes.first?.contains("-cloud-amd64 (MODULES=dep, plus hv_vmbus hv_storvsc hv_netvsc nvme ata_piix)") == true)
 
             // A second patch finds nothing to do and leaves every byte.
             let before = try FileFingerprint(image.path)
@@ -79,12 +79,29 @@ extension DistroGuestSuites {
             let listing = try HostTool.run(["cpio", "-i", "-t", "--quiet", "-F", archive])
             #expect(listing.status == 0)
             let entries = Set(listing.output.split(separator: "\n").map(String.init))
-            for module in ["drivers/hv/hv_vmbus.ko", "drivers/scsi/hv_storvsc.ko", "drivers/net/hyperv/hv_netvsc.ko"] {
+            // ata_piix and its libata: the emulated IDE disk of Gen1 (KB2858695's capture path) and of `drill`.
+            for module in ["drivers/hv/hv_vmbus.ko", "drivers/scsi/hv_storvsc.ko", "drivers/net/hyperv/hv_netvsc.ko",
+                           "drivers/ata/ata_piix.ko", "drivers/ata/libata.ko"] {
                 #expect(entries.contains("usr/lib/modules/\(kernel)/kernel/\(module)"), "\(module) missing")
             }
             #expect(entries.contains("etc/kdump/sysctl.conf"), "kdump-tools' initramfs hook ran (KDUMP=y)")
             // nvme and ext4 are built into the cloud kernel: nothing to carry.
             #expect(!entries.contains { $0.hasSuffix("/nvme.ko") })
+
+            // Prove it: a throw-away copy boots, panics once kdump is armed, the capture kernel writes the dump
+            // with this initrd, and the VM comes back by itself. The image is only read.
+            let patched = try FileFingerprint(image.path)
+            let drill = try CLIRun.run(["drill", "--format", "json", image.path])
+            #expect(drill.status == 0, "\(drill.stdout)\n\(drill.stderr)")
+            let report = try #require(try DrillJSON.decode(drill.stdout).images.first, "\(drill.stderr)")
+            #expect(report.verdict == .rebootedWithDump, "\(report.reason)\n\(report.consoleTail.joined(separator: "\n"))")
+            #expect(report.milestones == [.kernelStarted, .crashKernelReserved, .kdumpArmed, .triggerFired, .panic, .captureKernelStarted,
+                                          .dumpWritten, .reboot, .secondBootKernel, .secondBootUserspace], "\(report.milestones)")
+            let dumps = report.evidence?.files ?? []
+            #expect(dumps.contains { ($0.path as NSString).lastPathComponent.hasPrefix("dump.") && $0.size > 1 << 20 }, "\(dumps)")
+            #expect(dumps.contains { ($0.path as NSString).lastPathComponent.hasPrefix("dmesg.") && $0.size > 0 }, "\(dumps)")
+            #expect(report.evidence?.dmesgMentionsPanic == true)
+            #expect(try FileFingerprint(image.path) == patched, "drill never writes the image")
         }
     }
 }

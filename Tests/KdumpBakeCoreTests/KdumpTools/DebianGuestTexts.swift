@@ -89,7 +89,7 @@ enum DebianTexts {
     }
 
     /// The same guest after a bake: the initrd with the Azure drivers and its sysctl snapshot.
-    static func baked(_ builder: FactsBuilder, modules: [String] = ["hv_vmbus", "hv_storvsc", "hv_netvsc", "ext4", "sd_mod"]) -> FactsBuilder {
+    static func baked(_ builder: FactsBuilder, modules: [String] = ["hv_vmbus", "hv_storvsc", "hv_netvsc", "ata_piix", "libata", "ext4", "sd_mod"]) -> FactsBuilder {
         builder
             .initrd(initrd, modules: modules)
             .file("/var/lib/kdump/latest_sysctls-\(kernel)", kdumpSysctl)

@@ -81,6 +81,14 @@ import Testing
         #expect(result[.kdumpInitrdModules]?.message.contains("lacks hv_vmbus hv_storvsc hv_netvsc") == true)
     }
 
+    /// What the appliance's MODULES=dep gives without the profile's list: its own virtio-scsi disk driver,
+    /// no IDE. A drill of such an initrd showed the capture kernel "Gave up waiting for root file system device".
+    @Test func initrdWithHyperVButWithoutTheIDEDriverFails() {
+        let result = findings(DebianTexts.baked(DebianTexts.freshInstall(), modules: ["hv_vmbus", "hv_storvsc", "hv_netvsc", "virtio_scsi", "sd_mod", "ext4"]))
+        #expect(result[.kdumpInitrdModules]?.status == .fail)
+        #expect(result[.kdumpInitrdModules]?.message.contains("ata_piix") == true, "\(result[.kdumpInitrdModules]?.message ?? "")")
+    }
+
     /// L216–220: without a matching latest_sysctls-KVER the first load deletes the baked initrd.
     @Test func staleSysctlSnapshotIsForecast() {
         let builder = DebianTexts.baked(DebianTexts.freshInstall()).file("/var/lib/kdump/latest_sysctls-\(DebianTexts.kernel)", "kernel.panic_on_oops=1\n")

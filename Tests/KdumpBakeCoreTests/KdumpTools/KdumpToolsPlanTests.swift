@@ -28,7 +28,7 @@ import Testing
         #expect(plan.initrdRebuilds.count == 1)
         #expect(rebuild.initrdPath == DebianTexts.initrd)
         #expect(rebuild.arguments.prefix(2) == ["/bin/sh", "-c"])
-        #expect(Array(rebuild.arguments.dropFirst(3)) == ["kdumpbake-initrd", DebianTexts.kernel, "hv_vmbus", "hv_storvsc", "hv_netvsc", "nvme"])
+        #expect(Array(rebuild.arguments.dropFirst(3)) == ["kdumpbake-initrd", DebianTexts.kernel, "hv_vmbus", "hv_storvsc", "hv_netvsc", "nvme", "ata_piix"])
         #expect(!rebuild.arguments[2].contains(DebianTexts.kernel))
         #expect(!plan.operations.contains { if case .linkService = $0 { return true }; return false })
     }
