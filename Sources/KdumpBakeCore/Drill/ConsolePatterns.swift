@@ -43,7 +43,15 @@ enum ConsolePatterns {
 
     /// The capture kernel's dump tools: Debian/Ubuntu kdump-tools, and RHEL's kdump dracut module.
     static let dumpSaved = ["kdump-tools: saved vmcore in", "kdump: saving vmcore complete"]
-    static let dumpNotSaved = ["failed to save vmcore", "kdump: saving vmcore failed"]
+    /// The dump tools' failures, and the capture initrd not finding the disk it must write to:
+    /// initramfs-tools' "Gave up waiting for root file system device" / "ALERT! UUID=… does not
+    /// exist" (a kdump initrd without the disk driver, e.g. ata_piix on an emulated IDE disk).
+    static let dumpNotSaved = ["failed to save vmcore", "kdump: saving vmcore failed", "Gave up waiting for root", "ALERT! "]
+
+    /// `panic()`'s last line. It is printed only when the kernel is about to spin forever: after
+    /// kexec into a capture kernel (which never returns) and after the "Rebooting in N seconds"
+    /// countdown (kernel.panic > 0) were both not taken. Seen after the drill's panic, the VM is hung.
+    static let panicEnd = "---[ end Kernel panic"
 
     /// The kernel restarting: `reboot: Restarting system` (older kernels print "Restarting
     /// system." without the prefix, so the prefix is not required), or panic's countdown

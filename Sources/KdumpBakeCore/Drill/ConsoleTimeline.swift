@@ -37,6 +37,9 @@ public struct ConsoleTimeline: Sendable {
     /// Milestones in the order seen, each once.
     public private(set) var entries: [TimelineEntry] = []
     private(set) var boot = Boot.first
+    /// The first boot printed panic's last line after the drill's panic: no capture kernel and no
+    /// reboot will come (kernel.panic = 0). The drill can stop at once instead of waiting out a limit.
+    public private(set) var haltedAfterPanic = false
 
     /// The line being received (at most `maximumLineBytes`; later bytes of a longer line are dropped).
     private var pending: [UInt8] = []
@@ -143,7 +146,9 @@ public struct ConsoleTimeline: Sendable {
             if P.containsAny(line, P.dumpNotSaved) || line.contains(P.panicLine) { record(.dumpFailed, time, line) }
         case .second:
             if P.containsAny(line, P.userspace) { record(.secondBootUserspace, time, line) }
-        case .panicked, .starting:
+        case .panicked:
+            if line.contains(P.panicEnd) { haltedAfterPanic = true }
+        case .starting:
             break
         }
         if boot != .first, P.containsAny(line, P.restart) { record(.reboot, time, line) }

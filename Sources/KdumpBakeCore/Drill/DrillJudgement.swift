@@ -9,9 +9,10 @@ extension DrillVerdict {
     /// 1. the second boot reached userspace: with a dump file `rebooted-with-dump`, else
     ///    `rebooted-without-dump` saying why (the dump failed, or no capture kernel started);
     /// 2. the trigger said kdump never armed: `kdump-not-armed` with its reason;
-    /// 3. stopped after the panic (a limit, or qemu exiting: a VM that powers off instead of
+    /// 3. the kernel halted after the panic (panic's last line, kernel.panic = 0): `hung` at once;
+    /// 4. stopped after the panic (a limit, or qemu exiting: a VM that powers off instead of
     ///    rebooting stays down too): `hung`, naming the last milestone;
-    /// 4. stopped before the panic: `boot-failed`, naming the last milestone.
+    /// 5. stopped before the panic: `boot-failed`, naming the last milestone.
     public static func judge(timeline: ConsoleTimeline, end: DrillEnd, evidence: DrillEvidence?) -> (verdict: DrillVerdict, reason: String) {
         if end == .secondBootReached {
             return judgeSecondBoot(timeline, evidence)
@@ -22,6 +23,9 @@ extension DrillVerdict {
                 reason += "; the kernel said: \(refused.detail ?? refused.milestone.rawValue)"
             }
             return (.kdumpNotArmed, reason)
+        }
+        if end == .haltedAfterPanic {
+            return (.hung, "the kernel stopped for good after the panic (kernel.panic = 0) and no capture kernel took over: the VM would hang until someone resets it")
         }
         let stop = stopDescription(end, timeline)
         if timeline.reached(.panic) {
@@ -58,7 +62,7 @@ extension DrillVerdict {
             return "no progress for \(seconds) s \(last), while \(phase.waitingFor)"
         case .qemuExited(let status):
             return "qemu exited with status \(status) \(last)"
-        case .secondBootReached, .kdumpNotArmed:
+        case .secondBootReached, .kdumpNotArmed, .haltedAfterPanic:
             return "the drill stopped \(last)"  // not reached: handled before
         }
     }

@@ -70,4 +70,7 @@ public enum DrillEnd: Sendable, Equatable {
     case qemuExited(status: Int32)
     /// The trigger reported that kdump never armed (and powered the guest off).
     case kdumpNotArmed
+    /// The kernel printed panic's last line after the drill's panic: it spins forever from there
+    /// (`ConsoleTimeline.haltedAfterPanic`).
+    case haltedAfterPanic
 }

@@ -38,6 +38,23 @@ extension Drill {
             #expect(timeline.entry(.reboot)?.detail == "Rebooting in 5 seconds..")
         }
 
+        @Test func panicsLastLineMeansTheKernelHalted() {
+            let timeline = T.timeline(T.panicHalt, mode: .immediately)
+            #expect(timeline.haltedAfterPanic)
+            #expect(timeline.entries.map(\.milestone) == [.kernelStarted, .crashKernelReserved, .triggerFired, .panic])
+            // The same line before the drill's panic (a guest printing it) halts nothing.
+            let early = T.timeline(T.firstBoot() + ["---[ end Kernel panic - not syncing: fake ]---"], mode: .immediately)
+            #expect(!early.haltedAfterPanic)
+            #expect(!T.timeline(T.panicReboot, mode: .immediately).haltedAfterPanic)
+        }
+
+        @Test func captureInitrdWithoutTheDiskDriverIsADumpFailure() {
+            let timeline = T.timeline(T.captureWithoutDisk)
+            #expect(timeline.entries.map(\.milestone) == [.kernelStarted, .crashKernelReserved, .kdumpArmed, .triggerFired, .panic,
+                                                          .captureKernelStarted, .dumpFailed, .reboot, .secondBootKernel, .secondBootUserspace])
+            #expect(timeline.entry(.dumpFailed)?.detail == "Gave up waiting for root file system device.  Common problems:")
+        }
+
         @Test func el7PanicShowsOnlySysrqsLine() {
             // 3.10 crashes through an oops with panic_on_oops set: kexec runs before panic() prints.
             let lines = ["[    0.000000] Linux version 3.10.0-1160.el7.x86_64", "[   30.0] kdumpbake-drill: armed",

@@ -83,6 +83,12 @@ extension Drill {
 
         // MARK: stopped
 
+        @Test func panicsLastLineIsHungAtOnce() {
+            let judged = Self.judge(T.panicHalt, .haltedAfterPanic, nil, mode: .immediately)
+            #expect(judged.verdict == .hung)
+            #expect(judged.reason.contains("kernel.panic = 0"), "\(judged.reason)")
+        }
+
         @Test func noProgressAfterThePanicIsHung() {
             let lines = T.firstBoot() + T.armAndCrash
             let timeline = T.timeline(lines)

@@ -95,6 +95,32 @@ enum DrillTranscripts {
         ] + secondBoot
     }
 
+    /// kdump disabled, kernel.panic = 0: panic's last line, then nothing, ever.
+    static var panicHalt: [String] {
+        firstBoot() + [
+            "[   40.100000] kdumpbake-drill: crashing now",
+            "[   40.300000] sysrq: Trigger a crash",
+            "[   40.300100] Kernel panic - not syncing: sysrq triggered crash",
+            "[   40.310000] Kernel Offset: 0x2e000000 from 0xffffffff81000000 (relocation range: 0xffffffff80000000-0xffffffffbfffffff)",
+            "[   40.320000] ---[ end Kernel panic - not syncing: sysrq triggered crash ]---",
+        ]
+    }
+
+    /// A kdump initrd without the disk's driver: initramfs-tools in the capture kernel never finds the
+    /// root filesystem, then panic= reboots it (what a drill of an initrd without ata_piix showed).
+    static var captureWithoutDisk: [String] {
+        firstBoot() + armAndCrash + [
+            "[    0.000000] \(banner)",
+            "[    0.012000] Kernel command line: \(captureCommandLine)",
+            "[    8.302682] Run /init as init process",
+            "Begin: Waiting for root file system ... Begin: Running /scripts/local-block ... done.",
+            "Gave up waiting for root file system device.  Common problems:",
+            "ALERT!  UUID=0f3c6f3e-1c3b-4c2a-9a51-3f1d1e8b9a10 does not exist.  Dropping to a shell!",
+            "Rebooting automatically due to panic= boot argument",
+            "[   58.290708] reboot: Restarting system",
+        ] + secondBoot
+    }
+
     /// The bytes a console sends: the lines, each ended by CRLF as a serial console does.
     static func bytes(_ lines: [String], lineEnd: String = "\r\n") -> [UInt8] {
         Array(lines.map { $0 + lineEnd }.joined().utf8)
