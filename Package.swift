@@ -42,10 +42,10 @@ let package = Package(
             dependencies: ["DefaultTemplates", "HostProcess", "Yams", .product(name: "Mustache", package: "swift-mustache")]
         ),
         // The appliance side: launching (KVM→TCG fallback, watchdog), reading facts through the
-        // binding, applying plans, the patch transaction, audit and patch runners.
+        // binding, applying plans, the patch transaction, audit and patch runners, the drill.
         .target(
             name: "KdumpBakeAppliance",
-            dependencies: ["KdumpBakeCore", "Guestfs"]
+            dependencies: ["KdumpBakeCore", "Guestfs", "HostProcess"]
         ),
         // The built-in manifest and templates: files under Templates/, embedded into the binary.
         .target(

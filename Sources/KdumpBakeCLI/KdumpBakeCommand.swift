@@ -15,7 +15,7 @@ struct KdumpBakeCommand: ParsableCommand {
             writes its dump and reboots instead of hanging (Microsoft KB2858695).
             """,
         version: KdumpBakeVersion.current,
-        subcommands: [Audit.self, Patch.self, Recover.self, Render.self, Profiles.self]
+        subcommands: [Audit.self, Patch.self, Drill.self, Recover.self, Render.self, Profiles.self]
     )
 
     /// Runs the command; how it ends decides the exit status, in one place (`FailureClass`).

@@ -96,6 +96,20 @@ public enum ApplianceLauncher {
         }
     }
 
+    /// Whether a qemu started by kdumpbake itself (the drill's VM) should try KVM under `policy`:
+    /// the same rule as the appliance's — not when TCG is forced, not when a KVM launch already
+    /// failed in this process, not when /dev/kvm cannot be opened.
+    static func shouldTryKVM(_ policy: LaunchPolicy) -> Bool {
+        switch policy.accelerator {
+        case .forceTCG: return false
+        case .explicit(let settings): return !settings.contains("force_tcg") && kvmDeviceUsable()
+        case .automatic: return !kvmKnownBroken.withLock { $0 } && kvmDeviceUsable()
+        }
+    }
+
+    /// Records that KVM failed for a qemu kdumpbake started itself, so later launches skip it.
+    static func markKVMBroken() { kvmKnownBroken.withLock { $0 = true } }
+
     /// libguestfs only tries KVM when it can open /dev/kvm; otherwise it uses TCG by itself.
     private static func kvmDeviceUsable() -> Bool {
         access("/dev/kvm", R_OK | W_OK) == 0
