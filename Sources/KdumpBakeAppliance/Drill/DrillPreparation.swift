@@ -61,14 +61,21 @@ enum DrillPreparation {
 
         progress.step(kdumpEnabled ? "installing the one-shot trigger (crash once kdump is armed)"
                                    : "installing the one-shot trigger (the image does not enable kdump: crash after boot)")
+        let labels = SELinuxLabels(handle: handle)
+        let selinux = try labels.guestUsesSELinux()
         for file in DrillTrigger.files(for: profile.family, mode: mode) {
             try handle.makeDirectories((file.path as NSString).deletingLastPathComponent)
             try handle.removeIfPresent(file.path)
             if let target = file.symlinkTarget {
                 try handle.symlink(target, at: file.path)
-            } else {
-                try handle.write(file.path, text: file.contents)
-                try handle.setPermissions(UInt32(file.permissions), of: file.path)
+                continue
+            }
+            try handle.write(file.path, text: file.contents)
+            try handle.setPermissions(UInt32(file.permissions), of: file.path)
+            // Files written in the appliance get no SELinux label, and an enforcing guest's systemd would
+            // refuse an unlabelled unit: each takes the label of a sibling (a unit's, /etc's), as patch does.
+            if selinux, let label = try labels.label(siblingOf: file.path, matching: { _ in true }) {
+                try handle.setExtendedAttribute(SELinuxLabels.attribute, label, of: file.path)
             }
         }
         try handle.unmountAll()

@@ -56,6 +56,8 @@ public enum DrillTrigger {
     /// have is ignored), so the trigger starts once kdump has loaded or given up. Not After=
     /// multi-user.target: that target wants this unit, and a target is ordered after the units it
     /// wants, so the two orderings would form a cycle systemd breaks by dropping a unit.
+    /// The script runs through /bin/sh rather than being executed itself: under SELinux a file in
+    /// /etc carries etc_t, which systemd may read but not execute.
     static let unitText = """
         [Unit]
         Description=kdumpbake drill: crash the kernel once kdump is armed (one-shot, throw-away overlay only)
@@ -63,7 +65,7 @@ public enum DrillTrigger {
 
         [Service]
         Type=simple
-        ExecStart=\(scriptPath)
+        ExecStart=/bin/sh \(scriptPath)
 
         [Install]
         WantedBy=multi-user.target

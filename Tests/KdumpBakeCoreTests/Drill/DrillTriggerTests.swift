@@ -33,7 +33,7 @@ extension Drill {
             let unit = files[1].contents
             #expect(unit.contains("\nAfter=kdump.service kdump-tools.service"))
             #expect(unit.contains("\nType=simple\n"))
-            #expect(unit.contains("\nExecStart=/etc/kdumpbake-drill.sh\n"))
+            #expect(unit.contains("\nExecStart=/bin/sh /etc/kdumpbake-drill.sh\n"))
             #expect(unit.contains("\n[Install]\nWantedBy=multi-user.target\n"))
             // multi-user.target wants the unit; ordering the unit after the target would be a cycle.
             #expect(!unit.contains("After=multi-user.target"))
