@@ -37,15 +37,15 @@ public enum ApplianceLauncher {
         case .explicit(let settings):
             return try attempt(settings: settings, timeout: policy.tcgTimeout, policy: policy, log: log, configure: configure)
         case .automatic:
-            let skipKVM = kvmKnownBroken.withLock { $0 } || !kvmDeviceUsable()
-            if skipKVM {
+            if !shouldTryKVM(policy, log: log) {
                 return try attempt(settings: ["force_tcg"], timeout: policy.tcgTimeout, policy: policy, log: log, configure: configure)
             }
             do {
                 return try attempt(settings: [], timeout: policy.kvmTimeout, policy: policy, log: log, configure: configure)
             } catch where ApplianceError.kvmMayBeTheCause(error) && !RunningAppliances.isStopping {
-                kvmKnownBroken.withLock { $0 = true }
-                log("KVM launch failed (\(firstLine(of: Self.message(of: error)))); retrying with TCG software emulation, which is slower. Use --tcg or LIBGUESTFS_BACKEND_SETTINGS=force_tcg to skip the KVM attempt.")
+                let reason = firstLine(of: Self.message(of: error))
+                markKVMBroken(reason)
+                log("KVM launch failed (\(reason)); retrying with TCG software emulation, which is slower. Later runs on this host skip KVM until it reboots; use --tcg or LIBGUESTFS_BACKEND_SETTINGS=force_tcg to skip it yourself.")
                 return try attempt(settings: ["force_tcg"], timeout: policy.tcgTimeout, policy: policy, log: log, configure: configure)
             }
         }
@@ -96,19 +96,28 @@ public enum ApplianceLauncher {
         }
     }
 
-    /// Whether a qemu started by kdumpbake itself (the drill's VM) should try KVM under `policy`:
-    /// the same rule as the appliance's — not when TCG is forced, not when a KVM launch already
-    /// failed in this process, not when /dev/kvm cannot be opened.
-    static func shouldTryKVM(_ policy: LaunchPolicy) -> Bool {
+    /// Whether to try KVM under `policy` — for the appliance and for a qemu kdumpbake starts itself
+    /// (the drill's VM): not when TCG is forced, not when /dev/kvm cannot be opened, not when KVM
+    /// already failed in this process or, per `KVMFailureMemory`, earlier in this boot of the host
+    /// (then `log` hears it once per process).
+    static func shouldTryKVM(_ policy: LaunchPolicy, log: (String) -> Void = { _ in }) -> Bool {
         switch policy.accelerator {
         case .forceTCG: return false
         case .explicit(let settings): return !settings.contains("force_tcg") && kvmDeviceUsable()
-        case .automatic: return !kvmKnownBroken.withLock { $0 } && kvmDeviceUsable()
+        case .automatic:
+            if kvmKnownBroken.withLock({ $0 }) || !kvmDeviceUsable() { return false }
+            guard let reason = KVMFailureMemory.failureThisBoot() else { return true }
+            kvmKnownBroken.withLock { $0 = true }
+            log("KVM failed on this host earlier since it booted (\(reason)); using TCG software emulation. Remove \(KVMFailureMemory.path() ?? KVMFailureMemory.fileName) to try KVM again.")
+            return false
         }
     }
 
-    /// Records that KVM failed for a qemu kdumpbake started itself, so later launches skip it.
-    static func markKVMBroken() { kvmKnownBroken.withLock { $0 = true } }
+    /// Records that KVM failed, for this process and (`KVMFailureMemory`) for later runs until the host reboots.
+    static func markKVMBroken(_ reason: String) {
+        kvmKnownBroken.withLock { $0 = true }
+        KVMFailureMemory.remember(reason)
+    }
 
     /// libguestfs only tries KVM when it can open /dev/kvm; otherwise it uses TCG by itself.
     private static func kvmDeviceUsable() -> Bool {

@@ -76,7 +76,7 @@ public enum TCGCodeCache {
 
     /// `BASE/kdumpbake-qemu-UID`, created 0700; refused unless it is a real directory owned by
     /// this user and closed to others (a shared /var/tmp must not let another user plant the script).
-    private static func privateDirectory(in base: String) throws -> String {
+    static func privateDirectory(in base: String) throws -> String {
         let path = (base as NSString).appendingPathComponent("kdumpbake-qemu-\(getuid())")
         if mkdir(path, 0o700) != 0, errno != EEXIST { throw failure(path, "cannot create") }
         var status = stat()

@@ -24,6 +24,30 @@ import Testing
     }
 }
 
+/// A KVM failure is remembered until the host reboots: the note holds the boot id, and a note from
+/// another boot, or an unreadable one, means "try KVM".
+@Suite struct KVMFailureMemoryTests {
+    @Test func aFailureIsRememberedForThisBootOnly() throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("kvm-memory-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: false)
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        #expect(KVMFailureMemory.failureThisBoot(base: base) == nil)
+
+        KVMFailureMemory.remember("qemu aborted:\nfailed to set MSR 0x10a", base: base)
+        #expect(KVMFailureMemory.failureThisBoot(base: base) == "qemu aborted: failed to set MSR 0x10a")
+        let note = try #require(KVMFailureMemory.path(base: base))
+        #expect(note == base + "/kdumpbake-qemu-\(getuid())/kvm-failed")
+        // The directory is private: the note steers which hypervisor later runs start.
+        var status = stat()
+        #expect(stat((note as NSString).deletingLastPathComponent, &status) == 0 && status.st_mode & 0o077 == 0)
+
+        try "00000000-0000-0000-0000-000000000000\nhung\n".write(toFile: note, atomically: true, encoding: .utf8)
+        #expect(KVMFailureMemory.failureThisBoot(base: base) == nil, "a note from another boot of the host")
+        try Data([0xff, 0xfe, 0x00]).write(to: URL(fileURLWithPath: note))
+        #expect(KVMFailureMemory.failureThisBoot(base: base) == nil)
+    }
+}
+
 @Suite struct HypervisorWatchdogTests {
     /// A stand-in "qemu": a shell whose command line carries the token, as the appliance's does.
     /// It loops on short sleeps so that killing the shell leaves nothing behind for long.
