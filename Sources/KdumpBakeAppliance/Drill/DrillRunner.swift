@@ -62,10 +62,10 @@ private struct DrillSession {
         let overlay = work.path + "/overlay.qcow2"
         try QemuImg.createOverlay(overlay, backing: URL(fileURLWithPath: path).standardizedFileURL.path, format: format)
 
-        var accelerator: DrillMachine.Accelerator = ApplianceLauncher.shouldTryKVM(options.launchPolicy) ? .kvm : .tcg
+        var accelerator: DrillMachine.Accelerator = ApplianceLauncher.shouldTryKVM(options.launchPolicy, log: progress.message) ? .kvm : .tcg
         var limits = self.limits(for: accelerator)
         progress.step("preparing the overlay")
-        let guest = try DrillPreparation.prepare(overlay: overlay, path: path, options: options, waitForKdump: limits[.arming],
+        let guest = try DrillPreparation.prepare(overlay: overlay, path: path, options: options, waitForKdump: self.limits(for: .tcg)[.arming],
                                                  hostDirectory: work.path, progress: progress)
         try Interruption.checkpoint()
         // The preparation's own launch may just have found KVM broken.
@@ -86,7 +86,7 @@ private struct DrillSession {
             case .finished(let timeline, let end):
                 outcome = (machine, timeline, end)
             case .kvmUnusable(let reason):
-                ApplianceLauncher.markKVMBroken()
+                ApplianceLauncher.markKVMBroken(reason)
                 progress.message("KVM boot failed (\(reason)); retrying with TCG software emulation, which is slower")
                 accelerator = .tcg
                 limits = self.limits(for: .tcg)

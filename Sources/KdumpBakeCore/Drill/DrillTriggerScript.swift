@@ -23,10 +23,16 @@ enum DrillTriggerScript {
 
                 # Wait for kdump to load its capture kernel; if it never does, say why and power off
                 # instead of crashing (a crash would only show what kdump's absence already says).
+                # Without reserved memory kdump can never arm (the reservation is made at boot and
+                # never later): say so at once instead of waiting out the bound.
+                can_arm() {
+                    grep -q 'crashkernel=' /proc/cmdline && [ "$(cat /sys/kernel/kexec_crash_size 2>/dev/null || echo 1)" != 0 ] \\
+                        && grep -q 'Crash kernel' /proc/iomem
+                }
                 wait_seconds=\(max(seconds, 0))
                 waited=0
                 while ! armed; do
-                    if [ "$waited" -ge "$wait_seconds" ]; then
+                    if [ "$waited" -ge "$wait_seconds" ] || ! can_arm; then
                         say "not-armed: $(not_armed_reason)"
                         disarm
                         poweroff -f || echo o > /proc/sysrq-trigger
