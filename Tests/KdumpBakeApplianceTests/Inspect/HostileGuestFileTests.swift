@@ -44,7 +44,7 @@ import Testing
         try debugfs("rm /etc/kdump.conf\nwrite \(garbage) /etc/kdump.conf\n", image: binary.path, scratch: scratch.path)
         let before = try images.map { try FileFingerprint($0.path) }
 
-        let run = try CLIRun.run(["audit", "--format", "json"] + images.map(\.path))
+        let run = try CLIRun.run(["audit", "--jobs", "1", "--format", "json"] + images.map(\.path))
         var usageAfter = rusage()
         getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &usageAfter)
 

@@ -46,7 +46,7 @@ import Testing
         #expect(skipped.stdout.contains("\(blank): no operating system found on this image; skipped (unmatched: skip)"), "\(skipped.stdout)")
         #expect(skipped.stdout.contains("\(windows): no operating system found on this image; skipped (unmatched: skip)"), "\(skipped.stdout)")
 
-        let audit = try CLIRun.run(["audit", "--format", "json", "--manifest", skipManifest] + images)
+        let audit = try CLIRun.run(["audit", "--jobs", "1", "--format", "json", "--manifest", skipManifest] + images)
         #expect(audit.status == 0, "\(audit.stdout)")
         let document = try #require(try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any])
         for report in try #require(document["images"] as? [[String: Any]]) {

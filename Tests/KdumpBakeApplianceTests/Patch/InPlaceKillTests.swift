@@ -102,7 +102,7 @@ import Testing
         let journaled = try #require(journalLeftForAudit)
         let patchedCopy = patched
         let journaledBefore = try FileFingerprint(journaled)
-        let audit = try CLIRun.run(["audit", "--format", "json", original, patchedCopy, journaled])
+        let audit = try CLIRun.run(["audit", "--jobs", "1", "--format", "json", original, patchedCopy, journaled])
         #expect(audit.status == 2)
         #expect(try FileFingerprint(journaled) == journaledBefore)
         #expect(audit.stderr.contains("\(journaled): an --in-place commit into this image was interrupted"))

@@ -88,7 +88,7 @@ import Testing
         for (image, footer) in zip(images.filter { $0.format == .vhd }, footers) {
             let after = try VHDFooter.read(path: image.path)
             #expect(after.diskType == .fixed && after.checksumIsValid && after.currentSize == footer.currentSize)
-            #expect(try FileFingerprint(image.path).size == footer.currentSize + 512)
+            #expect((try FileManager.default.attributesOfItem(atPath: image.path)[.size] as? NSNumber)?.uint64Value == footer.currentSize + 512)
         }
 
         // A second patch, and a dry run, change nothing.

@@ -6,7 +6,7 @@ import TestImages
 import TestSupport
 import Testing
 
-extension DistroGuestSuites {
+extension DebianGuestLane {
     /// The real Debian 12 guest (`RealGuest.debian12`, debootstrap from deb.debian.org) is what it claims: a
     /// Debian 12 with two kernels and the real kdump-tools 1.8.1 as `apt install kdump-tools` leaves it
     /// (reference "Debian 12 test guest", L360–380). The first run builds the image (root, network, ~2 min).

@@ -6,7 +6,7 @@ import TestImages
 import TestSupport
 import Testing
 
-extension DistroGuestSuites {
+extension DebianGuestLane {
     /// `kdumpbake patch` on the real Debian 12 guest: the guest's own initramfs-tools builds the kdump initrd in the
     /// appliance, and the result is read back byte by byte. This guest is the reference the look-alikes imitate.
     ///

@@ -4,7 +4,7 @@ import TestImages
 import TestSupport
 import Testing
 
-extension DistroGuestSuites {
+extension BootAndLookalikeLane {
     /// `kdumpbake drill` on the real Debian 12 guest without a working kdump: the seed's story end to end. The
     /// drill that ends with a dump runs in `Debian12PatchTests`, on the image kdumpbake just patched.
     ///

@@ -6,14 +6,14 @@ import TestImages
 import TestSupport
 import Testing
 
-extension DistroGuestSuites {
+extension DebianGuestLane {
     /// The Ubuntu 22.04 and 24.04 look-alikes (`RealGuest.ubuntu2204Like`, `ubuntu2404Like`: the real Debian 12
     /// tree with an Ubuntu identity and those releases' kdump-tools facts) are recognised as Ubuntu, judged by
     /// `ubuntu-azure` and their own kdump-tools version, and patched around the release traps (reference L151–268):
     /// 22.04's default capture command line carries `ata_piix.prefer_ms_hyperv=0` (L171–176), 24.04 reserves
     /// `512M-:192M` (L186–191).
     ///
-    /// Three appliance runs in all: one audit of both images, one patch of both, one read-back of both. The patch
+    /// Four appliance runs in all: one audit of both images (`--jobs 1`), one patch per image, one read-back of both. The patch
     /// keeps the kdump initrd (`initrd: keep`): the Debian 12 patch test already runs the guest's mkinitramfs,
     /// which under TCG takes minutes per kernel.
     @Suite(.serialized) struct UbuntuLookalikeTests {
@@ -36,7 +36,7 @@ extension DistroGuestSuites {
         @Test func auditSeesUbuntuAndEachReleasesKdumpToolsTraps() throws {
             let jammy = try TestImageBuilder.image(RealGuest.ubuntu2204Like, format: .raw)
             let noble = try TestImageBuilder.image(RealGuest.ubuntu2404Like, format: .raw)
-            let run = try CLIRun.run(["audit", "--format", "json", jammy.path, noble.path])
+            let run = try CLIRun.run(["audit", "--jobs", "1", "--format", "json", jammy.path, noble.path])
             let document = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], "\(run.stderr)")
             let entries = try #require(document["images"] as? [[String: Any]])
             #expect(entries.count == 2)

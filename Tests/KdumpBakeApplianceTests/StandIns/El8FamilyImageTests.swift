@@ -6,7 +6,7 @@ import TestImages
 import TestSupport
 import Testing
 
-extension DistroGuestSuites {
+extension BootAndLookalikeLane {
     /// RHEL 8.9 and 9.3 look-alikes (`GuestRecipe.rhel89`, `.rhel93`) through audit, patch, a second patch
     /// and their own stand-in kdump service. Facts: kdump-other-families.md, cited by line. One test, so the
     /// appliances are launched as few times as the steps need (each audit or patch call holds all images).

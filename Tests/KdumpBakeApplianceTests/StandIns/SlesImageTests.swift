@@ -6,11 +6,11 @@ import TestImages
 import TestSupport
 import Testing
 
-extension DistroGuestSuites {
+extension BootAndLookalikeLane {
     /// SLES 15 SP5 and SP6 look-alikes (`GuestRecipe.sles155`, `.sles155PreferMsHyperv`, `.sles156`)
     /// through audit, patch, a second patch, and what their own stand-in mkdumprd does with the result.
-    /// Facts: kdump-other-families.md, SLES section, cited as L<line>. One test, so each step launches
-    /// one appliance for all three images.
+    /// Facts: kdump-other-families.md, SLES section, cited as L<line>. One test: the audit and the read-back each
+    /// take one appliance for all three images; `patch` takes one per image.
     @Suite struct SlesImageTests {
         static let policy = LaunchPolicy.fromEnvironment(ProcessInfo.processInfo.environment)
         static let sp5Kernels = ["5.14.21-150500.55.39-default", "5.14.21-150500.55.36-default"]
