@@ -81,17 +81,8 @@ public struct DrillDocument: Encodable, Sendable {
 
         public func count(_ verdict: DrillVerdict) -> Int { verdicts[verdict] ?? 0 }
 
-        private struct Key: CodingKey {
-            var stringValue: String
-            var intValue: Int? { nil }
-            init(stringValue: String) { self.stringValue = stringValue }
-            init?(intValue: Int) { nil }
-        }
-
         public func encode(to encoder: Encoder) throws {
-            var container = encoder.container(keyedBy: Key.self)
-            try container.encode(images, forKey: Key(stringValue: "images"))
-            for (verdict, count) in verdicts { try container.encode(count, forKey: Key(stringValue: verdict.rawValue)) }
+            try FlatCounts(images: images, counts: verdicts).encode(to: encoder)
         }
     }
 }

@@ -32,18 +32,8 @@ extension PatchDocument {
         /// How many images ended with `status`.
         public func count(_ status: PatchReport.Status) -> Int { statuses[status] ?? 0 }
 
-        /// One flat object: "images" beside the statuses' own words (`already-compliant`).
-        private struct Key: CodingKey {
-            var stringValue: String
-            var intValue: Int? { nil }
-            init(stringValue: String) { self.stringValue = stringValue }
-            init?(intValue: Int) { nil }
-        }
-
         public func encode(to encoder: Encoder) throws {
-            var container = encoder.container(keyedBy: Key.self)
-            try container.encode(images, forKey: Key(stringValue: "images"))
-            for (status, count) in statuses { try container.encode(count, forKey: Key(stringValue: status.rawValue)) }
+            try FlatCounts(images: images, counts: statuses).encode(to: encoder)
         }
     }
 }

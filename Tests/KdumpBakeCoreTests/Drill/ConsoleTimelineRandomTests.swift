@@ -7,19 +7,6 @@ extension Drill {
     /// consistent and independent of how the bytes were chunked.
     @Suite("ConsoleTimeline, random consoles")
     struct ConsoleTimelineRandomTests {
-        /// SplitMix64: deterministic, so a failure names a seed that reproduces it.
-        struct Random {
-            var state: UInt64
-            mutating func next() -> UInt64 {
-                state &+= 0x9E37_79B9_7F4A_7C15
-                var z = state
-                z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-                z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-                return z ^ (z >> 31)
-            }
-            mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-        }
-
         static let fragments: [[UInt8]] = [
             "Linux version 6.1", "Kernel command line: ro", " elfcorehdr=1K", "Reserving 1MB of memory for crashkernel",
             "crashkernel reservation failed", "kdumpbake-drill: armed", "kdumpbake-drill: not-armed: x", "kdumpbake-drill: crashing now",
@@ -28,7 +15,7 @@ extension Drill {
             "\n", "\r", "\r\n", "\n\n", "\u{1B}[2J", "\u{9B}", "\u{0}",
         ].map { Array($0.utf8) } + [[0xFF], [0xC3], [0xE2, 0x82], [0x80, 0x80]]
 
-        static func console(_ random: inout Random) -> [UInt8] {
+        static func console(_ random: inout SeededRandom) -> [UInt8] {
             var bytes: [UInt8] = []
             for _ in 0..<random.below(250) {
                 if random.below(20) == 0 {
@@ -44,7 +31,7 @@ extension Drill {
 
         @Test("bounded, consistent, chunking-independent", arguments: 0..<32)
         func randomConsole(seed: UInt64) {
-            var random = Random(state: seed)
+            var random = SeededRandom(seed: seed)
             let bytes = Self.console(&random)
             var whole = ConsoleTimeline(mode: .afterKdumpArms(waitSeconds: 10))
             _ = whole.feed(bytes, at: 0)

@@ -129,7 +129,7 @@ extension Parsers {
         }
 
         @Test func randomBytesNeverCrash() {
-            var generator = SplitMix(seed: 42)
+            var generator = SeededRandom(seed: 42)
             let good = NewcBytes.archive([("usr/lib/modules/a.ko", "x"), ("b", "yy")])
             for _ in 0..<2_000 {
                 var bytes = good
@@ -144,19 +144,6 @@ extension Parsers {
                 let bytes = (0..<length).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
                 _ = try? CpioArchive.read(Array("070701".utf8) + bytes)
             }
-        }
-    }
-
-    /// A tiny deterministic PRNG so fuzz cases are reproducible.
-    struct SplitMix {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
         }
     }
 }
