@@ -76,12 +76,14 @@ extension KdumpBakeCommand {
                     throw CommandFailure.environment("\(report): cannot write the drill report: \(error.localizedDescription)")
                 }
             }
+            let inputErrors = runs.compactMap(\.inputError)
+            // Nothing was drilled: the input errors' own lines (stderr) are the whole answer.
+            if document.images.isEmpty, !inputErrors.isEmpty { throw CommandFailure(.input, lines: inputErrors) }
             switch format {
             case .text: try ReportOutput.write(DrillTextReport.render(document, colour: isatty(STDOUT_FILENO) == 1), to: nil)
             case .json: try ReportOutput.write(document.json(), to: nil)
             case .junit: try ReportOutput.write(DrillJUnitReport.render(document), to: nil)
             }
-            let inputErrors = runs.compactMap(\.inputError)
             if !inputErrors.isEmpty { throw CommandFailure(.input, lines: inputErrors) }
             if document.exitCode != 0 { throw CommandFailure(.guest) }
         }

@@ -72,6 +72,16 @@ import Testing
         let directoryImage = try CLIRun.run(["audit", "--format", "json", directory.path])
         #expect(directoryImage.status == 2)
         #expect(directoryImage.stderr.contains("\(directory.path): is a directory, not a disk image"))
+
+        // drill: the same one line, nothing booted, no empty report on stdout.
+        let missing = directory.path + "/missing.vhd"
+        let drill = try CLIRun.run(["drill", "--quiet", missing])
+        #expect(drill.status == 2)
+        #expect(drill.stderr == "kdumpbake: \(missing): No such file or directory\n", "\(drill.stderr)")
+        #expect(drill.stdout.isEmpty, "\(drill.stdout)")
+        let drillUsage = try CLIRun.run(["drill", "--memory", "64", missing])
+        #expect(drillUsage.status == 2)
+        #expect(drillUsage.stderr.contains("--memory must be at least 256"), "\(drillUsage.stderr)")
     }
 
     @Test func manifestImagesAreRelativeToTheManifest() throws {
