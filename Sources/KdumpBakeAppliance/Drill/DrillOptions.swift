@@ -24,8 +24,4 @@ public struct DrillOptions: Sendable {
         self.phaseTimeout = phaseTimeout
         self.qemu = qemu
     }
-
-    var auditOptions: AuditOptions {
-        AuditOptions(manifest: manifest, profileName: profileName, launchPolicy: launchPolicy)
-    }
 }

@@ -4,7 +4,6 @@ import KdumpBakeCore
 
 /// What the drill learnt about the guest while preparing its overlay, and what it boots.
 struct DrillGuest {
-    var profile: Profile
     /// What the trigger waits for: kdump arming, or nothing when the image does not enable kdump.
     var mode: DrillTrigger.Mode
     /// The kernel and initrd of the default boot entry, copied to the host for direct kernel boot.
@@ -16,8 +15,6 @@ struct DrillGuest {
     var crashkernel: String?
     /// Where the guest writes dumps (the profile's dump_path, else /var/crash).
     var dumpDirectories: [String]
-    /// What the audit said before the drill, for the report's context.
-    var findings: [Finding]
 }
 
 /// The one appliance before the boot: inspects the overlay, copies out the default entry's kernel
@@ -85,8 +82,8 @@ enum DrillPreparation {
         let words = commandLine.parameters.map(\.raw) + (commandLine.initArguments.isEmpty ? [] : ["--"] + commandLine.initArguments)
         let crashkernel = commandLine.parameters.last { $0.key == "crashkernel" }?.value
         let dumpDirectories = Array(Set([profile.values.dumpPath ?? "/var/crash", "/var/crash"])).sorted()
-        return DrillGuest(profile: profile, mode: mode, kernel: kernel, initrd: initrd, commandLine: words,
-                          crashkernel: crashkernel, dumpDirectories: dumpDirectories, findings: findings)
+        return DrillGuest(mode: mode, kernel: kernel, initrd: initrd, commandLine: words,
+                          crashkernel: crashkernel, dumpDirectories: dumpDirectories)
     }
 
     /// Boot loader paths are relative to the filesystem holding them: `/vmlinuz-…` on a separate

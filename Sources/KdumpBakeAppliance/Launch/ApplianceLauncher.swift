@@ -106,9 +106,9 @@ public enum ApplianceLauncher {
         case .explicit(let settings): return !settings.contains("force_tcg") && kvmDeviceUsable()
         case .automatic:
             if kvmKnownBroken.withLock({ $0 }) || !kvmDeviceUsable() { return false }
-            guard let reason = KVMFailureMemory.failureThisBoot() else { return true }
+            guard let note = KVMFailureMemory.path(), let reason = KVMFailureMemory.failureThisBoot(note: note) else { return true }
             kvmKnownBroken.withLock { $0 = true }
-            log("KVM failed on this host earlier since it booted (\(reason)); using TCG software emulation. Remove \(KVMFailureMemory.path() ?? KVMFailureMemory.fileName) to try KVM again.")
+            log("KVM failed on this host earlier since it booted (\(reason)); using TCG software emulation. Remove \(note) to try KVM again.")
             return false
         }
     }

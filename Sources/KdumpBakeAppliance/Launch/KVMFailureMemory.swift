@@ -23,8 +23,12 @@ enum KVMFailureMemory {
 
     /// The reason KVM failed earlier in this boot of the host, or nil (never failed, another boot, no note).
     static func failureThisBoot(base: String? = nil) -> String? {
-        guard let path = path(base: base), let bootID = currentBootID(),
-              let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        path(base: base).flatMap(failureThisBoot(note:))
+    }
+
+    /// `failureThisBoot` for the note at `path`.
+    static func failureThisBoot(note path: String) -> String? {
+        guard let bootID = currentBootID(), let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
         let lines = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
         guard lines.first.map(String.init) == bootID else { return nil }
         return lines.count > 1 ? String(lines[1].prefix(300)).trimmingCharacters(in: .whitespacesAndNewlines) : "unknown"

@@ -68,13 +68,7 @@ extension KdumpBakeCommand {
             let runs = DrillRunner.drill(paths, options: options, events: progress.handle)
             let document = DrillDocument(images: runs.compactMap(\.report))
             if let report {
-                do {
-                    try FileManager.default.createDirectory(atPath: report, withIntermediateDirectories: true)
-                    try Data(document.json().utf8).write(to: URL(fileURLWithPath: report + "/drill.json"), options: .atomic)
-                    try Data(DrillJUnitReport.render(document).utf8).write(to: URL(fileURLWithPath: report + "/junit.xml"), options: .atomic)
-                } catch {
-                    throw CommandFailure.environment("\(report): cannot write the drill report: \(error.localizedDescription)")
-                }
+                do { try ReportDirectory.write(drill: document, to: report) } catch { throw CommandFailure.environment("\(error)") }
             }
             let inputErrors = runs.compactMap(\.inputError)
             // Nothing was drilled: the input errors' own lines (stderr) are the whole answer.

@@ -25,6 +25,13 @@ public enum ReportDirectory {
         try write(JUnitReport.render(AuditDocument(images: images)), to: directory, name: "junit.xml")
     }
 
+    /// `drill --report DIR`: the whole drill document (its timelines are per image already) and its JUnit.
+    public static func write(drill document: DrillDocument, to directory: String) throws {
+        try prepare(directory)
+        try write(document.json(), to: directory, name: "drill.json")
+        try write(DrillJUnitReport.render(document), to: directory, name: "junit.xml")
+    }
+
     static func fileName(for path: String) -> String {
         let name = (path as NSString).lastPathComponent.map { $0.isLetter || $0.isNumber || "-_.".contains($0) ? $0 : "_" }
         return "\(String(name))-\(String(Shard.hash(path), radix: 16).suffix(8)).json"
