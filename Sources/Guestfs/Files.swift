@@ -107,6 +107,17 @@ extension GuestfsHandle {
         try check("mkdir_p", guestfs_mkdir_p(raw, path))
     }
 
+    /// Removes a file or a directory tree; nothing there is not an error (`guestfs_rm_rf`).
+    public func removeRecursively(_ path: String) throws {
+        try check("rm_rf", guestfs_rm_rf(raw, path))
+    }
+
+    /// Creates a new directory from a template ending in `XXXXXX` and returns its path
+    /// (`guestfs_mkdtemp`): a name nothing in the guest could have prepared in advance.
+    public func makeTemporaryDirectory(_ template: String) throws -> String {
+        try checkString("mkdtemp", guestfs_mkdtemp(raw, template))
+    }
+
     /// Names in a directory, without `.` and `..` (`guestfs_ls`).
     public func list(_ directory: String) throws -> [String] {
         try checkList("ls", guestfs_ls(raw, directory))

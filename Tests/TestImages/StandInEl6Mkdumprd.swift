@@ -103,7 +103,7 @@ enum StandInEl6Mkdumprd {
         #            there too). ["6.0 also wrote etc/blacklist-kdump.conf ... removed in -282"]
         #   Not imitated: networking, dump targets, busybox, the capture environment; /init does not boot.
         #
-        # Test hooks: /etc/kdump-standin/fail (its content goes to stderr, exit 1); /etc/kdump-standin/hang
+        # Test hooks: /etc/kdump-standin/fail or fail-KVER (its content goes to stderr, exit 1); hang or hang-KVER
         # (never returns); lsmod is looked up in PATH (see in_path), so a test may put its own lsmod first.
 
         set -f          # words are split on purpose below; never expand them as globs

@@ -52,7 +52,7 @@ enum StandInEl7Mkdumprd {
         #            and renamed.
         #   Not imitated: every other dracut module, the dump target, the capture environment; /init is a stub.
         #
-        # Test hooks: /etc/kdump-standin/fail (its content goes to stderr, exit 1); /etc/kdump-standin/hang
+        # Test hooks: /etc/kdump-standin/fail or fail-KVER (its content goes to stderr, exit 1); hang or hang-KVER
         # (never returns); lsmod is looked up in PATH (see in_path), so a test may put its own lsmod first.
 
         set -f          # words are split on purpose below; never expand them as globs

@@ -69,8 +69,8 @@ enum StandInShell {
     /// `lsmod` before looking at PATH, so lsmod is looked up here and run by its path: a test can put its own
     /// `lsmod` first in PATH. Needs `set -f` (PATH is split on ':').
     /// Both mkdumprds: exactly IMAGE and KVER remain after the options; refuse a kernel version that is
-    /// not one path component, then the failure injection tests use (/etc/kdump-standin/fail: its content
-    /// to stderr, exit 1; .../hang: never returns). Expects `die` and `usage`; sets `image` and `kver`.
+    /// not one path component, then the failure injection tests use (/etc/kdump-standin/fail, or fail-KVER
+    /// for one kernel only: its content to stderr, exit 1; .../hang or hang-KVER: never returns). Expects `die` and `usage`; sets `image` and `kver`.
     static let kernelCheckAndFailureInjection = #"""
         [ $# -eq 2 ] || usage
         image=$1
@@ -81,11 +81,13 @@ enum StandInShell {
         '*) die "Invalid kernel version: $kver" ;;
         esac
 
-        if [ -e /etc/kdump-standin/fail ]; then
-            cat /etc/kdump-standin/fail >&2
-            exit 1
-        fi
-        if [ -e /etc/kdump-standin/hang ]; then
+        for hook in fail "fail-$kver"; do
+            if [ -e "/etc/kdump-standin/$hook" ]; then
+                cat "/etc/kdump-standin/$hook" >&2
+                exit 1
+            fi
+        done
+        if [ -e /etc/kdump-standin/hang ] || [ -e "/etc/kdump-standin/hang-$kver" ]; then
             while :; do sleep 3600; done
         fi
         """#

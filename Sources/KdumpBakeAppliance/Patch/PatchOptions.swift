@@ -24,6 +24,9 @@ public struct PatchOptions: Sendable {
     /// same with 1 or 2, CPU-bound work in the guest runs ~2x faster with 2 when it is parallel
     /// (two gzip -c of 40 MB: 13.5 s → 6.8 s). `PatchRunner` sets cores / jobs.
     public var applianceCPUs: Int = 1
+    /// kdump initrds built at once in one appliance; nil: `applianceCPUs` (one build per vCPU:
+    /// dracut and mkinitramfs are CPU-bound under TCG, so more would only share the same vCPUs).
+    public var rebuildJobs: Int?
 
     public init(manifest: Manifest, profileName: String? = nil, templates: TemplateSet = .builtin(), destination: Destination,
                 dryRun: Bool = false, launchPolicy: LaunchPolicy = LaunchPolicy(), rebuildTimeout: Duration = .seconds(900)) {

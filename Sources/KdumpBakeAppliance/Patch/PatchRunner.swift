@@ -57,9 +57,10 @@ struct PatchTransaction {
             case .interrupted(let number):
                 return PatchReport(path: path, status: .failed,
                                    message: "\(path): interrupted by signal \(number) before committing; image untouched")
-            case .stepFailed, .verificationFailed:
+            case .stepFailed, .rebuildFailed, .verificationFailed:
                 var report = PatchReport(path: path, status: .failed, message: "\(path): \(error); image untouched")
                 if case .verificationFailed(let findings) = error { report.findings = findings }
+                if case .rebuildFailed(_, let rebuilds) = error { report.rebuilds = rebuilds }
                 return report
             }
         } catch let error as DiskImageError {
@@ -128,9 +129,13 @@ struct PatchTransaction {
         try Interruption.checkpoint()
         try guest.root.mount(on: handle, writable: true)
         var applier = PlanApplier(handle: handle, log: progress.step)
+        applier.message = progress.message
         applier.rebuildTimeout = options.rebuildTimeout
         applier.rebuildBudget = options.rebuildBudget
-        report.notes = try applier.apply(plan).messages
+        applier.rebuildSlots = options.rebuildJobs ?? options.applianceCPUs
+        let notes = try applier.apply(plan)
+        report.notes = notes.messages
+        report.rebuilds = notes.rebuilds
         try handle.unmountAll()
 
         log("verifying")

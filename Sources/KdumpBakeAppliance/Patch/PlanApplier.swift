@@ -9,23 +9,38 @@ struct PlanApplier {
     var rebuildTimeout: Duration = .seconds(900)
     /// All rebuilds of the image together: with `max_kernels`, what bounds a patch's time.
     var rebuildBudget: Duration = .seconds(3600)
+    /// How many kdump initrds are built at once: the appliance's vCPUs (`PatchOptions.applianceCPUs`).
+    var rebuildSlots = 1
+    /// Steps: one per operation as it starts.
     var log: (String) -> Void
+    /// Messages within a step: each kernel's build starting and ending.
+    var message: (String) -> Void = { _ in }
 
     /// What applying did that the report must mention (e.g. a relabel fallback).
     struct Notes {
         var messages: [String] = []
         var needsRelabel = false
+        /// How each kdump initrd build ended, in the plan's order.
+        var rebuilds: [InitrdRebuildResult] = []
     }
 
-    /// Performs the plan's operations in order, showing each one's step as it starts. The
-    /// first failure stops it and throws; the caller discards the overlay, so nothing of a
-    /// partly applied plan reaches the image.
+    /// Performs the plan's operations in order, showing each one's step as it starts. Builds
+    /// next to each other in the plan run as one batch, side by side. The first failure stops it
+    /// and throws; the caller discards the overlay, so nothing of a partly applied plan reaches
+    /// the image.
     func apply(_ plan: PatchPlan) throws -> Notes {
-        var run = Run(labels: SELinuxLabels(handle: handle), rebuildsPlanned: plan.initrdRebuilds.count)
+        var run = Run(labels: SELinuxLabels(handle: handle))
+        var batch: [InitrdRebuild] = []
         for operation in plan.operations {
+            if case .rebuildInitrd(let rebuild) = operation {
+                batch.append(rebuild)
+                continue
+            }
+            if !batch.isEmpty { try rebuildInitrds(batch, &run); batch = [] }
             if let step = operation.progressStep { log(step) }
             try perform(operation, &run)
         }
+        if !batch.isEmpty { try rebuildInitrds(batch, &run) }
         if run.notes.needsRelabel { try handle.write("/.autorelabel", text: "") }
         return run.notes
     }
@@ -33,8 +48,6 @@ struct PlanApplier {
     /// What one `apply` carries from one operation to the next.
     private struct Run {
         let labels: SELinuxLabels
-        let rebuildsPlanned: Int
-        var rebuildsStarted = 0
         /// Starts with the first rebuild: --rebuild-budget bounds the mkdumprd runs, not the writes before them.
         var rebuildLimits: RebuildLimits?
         var notes = Notes()
@@ -50,24 +63,33 @@ struct PlanApplier {
         case .removeInitrd(let path):
             try handle.removeIfPresent(path)
         case .rebuildInitrd(let rebuild):
-            try rebuildInitrd(rebuild, &run)
+            try rebuildInitrds([rebuild], &run)
         case .keepInitrd:
             break
         }
     }
 
-    /// One mkdumprd run within what is left of the budget, then the new initrd takes the label
-    /// of its sibling initrds (mkdumprd in the appliance writes it unlabelled).
-    private func rebuildInitrd(_ rebuild: InitrdRebuild, _ run: inout Run) throws {
+    /// The builds side by side within what is left of the budget; then each new initrd takes the
+    /// label of its sibling initrds (mkdumprd in the appliance writes it unlabelled).
+    private func rebuildInitrds(_ rebuilds: [InitrdRebuild], _ run: inout Run) throws {
         let limits = run.rebuildLimits ?? RebuildLimits(perRun: rebuildTimeout, budget: rebuildBudget, start: .now)
         run.rebuildLimits = limits
         guard let limit = limits.limit(at: .now) else {
-            throw PatchError.stepFailed("the \(run.rebuildsPlanned) kdump initrd rebuilds took longer than --rebuild-budget \(rebuildBudget.components.seconds) s; \(run.rebuildsPlanned - run.rebuildsStarted) not done")
+            throw PatchError.stepFailed("the kdump initrd rebuilds took longer than --rebuild-budget \(rebuildBudget.components.seconds) s; \(rebuilds.map(\.kernel).joined(separator: ", ")) not done")
         }
-        run.rebuildsStarted += 1
-        try runBounded(rebuild, within: limit)
-        if let label = try run.labels.label(siblingOf: rebuild.initrdPath, matching: { $0.hasPrefix("initr") && $0.hasSuffix(".img") }) {
-            try handle.setExtendedAttribute(SELinuxLabels.attribute, label, of: rebuild.initrdPath)
+        let slots = min(rebuildSlots, rebuilds.count)
+        log(rebuilds.count == 1 ? "rebuilding kdump initrd for \(rebuilds[0].kernel)"
+            : "rebuilding \(rebuilds.count) kdump initrds (\(rebuilds.map(\.kernel).joined(separator: ", "))), \(slots) at a time")
+        let runner = RebuildBatchRunner(handle: handle, slots: slots, progress: message)
+        let results = try runner.run(rebuilds, limit: limit, remainingBudget: limits.remaining(at: .now), budget: rebuildBudget)
+        run.notes.rebuilds += results
+        if let failure = InitrdRebuildResult.failureMessage(results, limit: limit.description) {
+            throw PatchError.rebuildFailed(failure, run.notes.rebuilds)
+        }
+        for rebuild in rebuilds {
+            if let label = try run.labels.label(siblingOf: rebuild.initrdPath, matching: { $0.hasPrefix("initr") && $0.hasSuffix(".img") }) {
+                try handle.setExtendedAttribute(SELinuxLabels.attribute, label, of: rebuild.initrdPath)
+            }
         }
     }
 
@@ -92,24 +114,6 @@ struct PlanApplier {
             }
         }
         try handle.move(temporary, to: target)
-    }
-
-    /// Runs mkdumprd with argv under a watchdog: past the bound, the appliance is killed and the
-    /// whole patch fails (the overlay is discarded, the image stays as it was).
-    private func runBounded(_ rebuild: InitrdRebuild, within limit: RebuildLimits.Limit) throws {
-        let watchdog = HypervisorWatchdog(pid: try handle.hypervisorPID(), after: limit.duration)
-        do {
-            _ = try handle.command(rebuild.arguments)
-            watchdog.cancel()
-        } catch let error as GuestfsError {
-            if watchdog.cancel() == .fired {
-                throw PatchError.stepFailed("\(rebuild.tool) for \(rebuild.kernel) did not finish within \(limit); the appliance was stopped")
-            }
-            throw PatchError.stepFailed("\(rebuild.tool) for \(rebuild.kernel) failed: \(error.message)")
-        }
-        guard try handle.isFile(rebuild.initrdPath) else {
-            throw PatchError.stepFailed("\(rebuild.tool) for \(rebuild.kernel) succeeded but wrote no \(rebuild.initrdPath)")
-        }
     }
 }
 

@@ -45,6 +45,11 @@ extension KdumpBakeCommand {
         @Option(name: .long, help: ArgumentHelp("Seconds allowed for all mkdumprd runs of one image together (see max_kernels in the manifest).", valueName: "seconds"))
         var rebuildBudget: Int = 3600
 
+        @Option(name: .long, help: ArgumentHelp(
+            "kdump initrds built at once inside one appliance. Default: the appliance's vCPUs, i.e. the host's cores divided among --jobs (at most 4); 1 builds them one after another.",
+            valueName: "n"))
+        var rebuildJobs: Int?
+
         @Option(name: .long, help: "Report format.")
         var format: Format = .text
 
@@ -58,6 +63,7 @@ extension KdumpBakeCommand {
             }
             if rebuildTimeout <= 0 { throw ValidationError("--rebuild-timeout must be positive") }
             if rebuildBudget <= 0 { throw ValidationError("--rebuild-budget must be positive") }
+            if let rebuildJobs, rebuildJobs <= 0 { throw ValidationError("--rebuild-jobs must be positive") }
         }
 
         func run() throws {
@@ -74,6 +80,7 @@ extension KdumpBakeCommand {
                 destination: output.map { .directory($0) } ?? .inPlace, dryRun: dryRun,
                 launchPolicy: appliance.launchPolicy(verbose: pipeline.verbose), rebuildTimeout: .seconds(rebuildTimeout))
             patchOptions.rebuildBudget = .seconds(rebuildBudget)
+            patchOptions.rebuildJobs = rebuildJobs
             let progress = pipeline.progress()
             let reports = PatchRunner.patch(paths, options: patchOptions, jobs: pipeline.effectiveJobs, events: progress.handle)
             if let directory = pipeline.report {

@@ -14,8 +14,8 @@
 ///
 /// Pure and synchronous: the caller owns the clock (`elapsedSeconds` is its time since qemu started).
 public struct ConsoleTimeline: Sendable {
-    /// Console lines longer than this are cut (the kernel's own lines are far shorter).
-    public static let maximumLineBytes = 512
+    /// Console lines longer than this are cut (see `ConsoleLines`).
+    public static let maximumLineBytes = ConsoleLines.maximumLineBytes
     /// How many lines `lastLines` keeps: enough to see what the guest was doing when it stopped.
     public static let tailLineCount = 40
 
@@ -41,10 +41,8 @@ public struct ConsoleTimeline: Sendable {
     /// reboot will come (kernel.panic = 0). The drill can stop at once instead of waiting out a limit.
     public private(set) var haltedAfterPanic = false
 
-    /// The line being received (at most `maximumLineBytes`; later bytes of a longer line are dropped).
-    private var pending: [UInt8] = []
-    /// The last byte was a carriage return: a line feed right after it ends no second line.
-    private var afterCarriageReturn = false
+    /// The console cut into bounded lines.
+    private var lines = ConsoleLines()
     /// Completed non-empty lines, oldest first, at most `tailLineCount`.
     private var completedTail: [String] = []
 
@@ -66,7 +64,7 @@ public struct ConsoleTimeline: Sendable {
     /// `maximumLineBytes` UTF-8 bytes, with its kernel timestamp, not terminal-escaped.
     public var lastLines: [String] {
         var lines = completedTail
-        if !pending.isEmpty { lines.append(Self.boundedText(pending[...])) }
+        if let partial = self.lines.partialLine { lines.append(ConsoleLines.boundedText(partial)) }
         return Array(lines.suffix(Self.tailLineCount))
     }
 
@@ -74,8 +72,9 @@ public struct ConsoleTimeline: Sendable {
     /// chunks. Returns the milestones first seen in this chunk, in order.
     public mutating func feed(_ bytes: some Collection<UInt8>, at elapsedSeconds: Double) -> [TimelineEntry] {
         let before = entries.count
-        let chunk = Array(bytes)
-        chunk.withUnsafeBufferPointer { buffer in scan(buffer, at: elapsedSeconds) }
+        var lines = self.lines
+        lines.feed(bytes) { read(line: $0, at: elapsedSeconds) }
+        self.lines = lines
         return Array(entries[before...])
     }
 
@@ -83,37 +82,17 @@ public struct ConsoleTimeline: Sendable {
     /// mid-line): a last line without a newline can still show a milestone.
     public mutating func finish(at elapsedSeconds: Double) -> [TimelineEntry] {
         let before = entries.count
-        endLine(at: elapsedSeconds)
+        var lines = self.lines
+        lines.finish { read(line: $0, at: elapsedSeconds) }
+        self.lines = lines
         return Array(entries[before...])
     }
 
-    private mutating func scan(_ buffer: UnsafeBufferPointer<UInt8>, at elapsedSeconds: Double) {
-        let lineFeed = UInt8(ascii: "\n"), carriageReturn = UInt8(ascii: "\r")
-        var index = 0
-        while index < buffer.count {
-            let byte = buffer[index]
-            if byte == lineFeed || byte == carriageReturn {
-                if !(byte == lineFeed && afterCarriageReturn) { endLine(at: elapsedSeconds) }
-                afterCarriageReturn = byte == carriageReturn
-                index += 1
-                continue
-            }
-            afterCarriageReturn = false
-            var end = index + 1
-            while end < buffer.count, buffer[end] != lineFeed, buffer[end] != carriageReturn { end += 1 }
-            let room = Self.maximumLineBytes - pending.count
-            if room > 0 { pending.append(contentsOf: buffer[index..<min(end, index + room)]) }
-            index = end
-        }
-    }
-
-    private mutating func endLine(at elapsedSeconds: Double) {
-        guard !pending.isEmpty else { return }
-        let raw = pending
-        pending.removeAll(keepingCapacity: true)
-        completedTail.append(Self.boundedText(raw[...]))
+    /// Keeps a completed line in the tail and applies the rules to it.
+    private mutating func read(line raw: ArraySlice<UInt8>, at elapsedSeconds: Double) {
+        completedTail.append(ConsoleLines.boundedText(raw))
         if completedTail.count > Self.tailLineCount { completedTail.removeFirst(completedTail.count - Self.tailLineCount) }
-        read(Self.boundedText(Self.strippingTimestamp(raw[...])), at: elapsedSeconds)
+        read(ConsoleLines.boundedText(ConsoleLines.strippingTimestamp(raw)), at: elapsedSeconds)
     }
 
     // MARK: the rules
@@ -181,39 +160,5 @@ public struct ConsoleTimeline: Sendable {
     /// The text after the first `marker` in `line`, or nil when it has none.
     static func text(after marker: String, in line: String) -> Substring? {
         line.range(of: marker).map { line[$0.upperBound...] }
-    }
-
-    /// The line without a leading kernel timestamp `[   12.345678] ` (the kernel pads the seconds
-    /// with blanks; the one blank after the bracket goes too). Anything else is left alone.
-    static func strippingTimestamp(_ line: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
-        var index = line.startIndex
-        guard index < line.endIndex, line[index] == UInt8(ascii: "[") else { return line }
-        index += 1
-        while index < line.endIndex, line[index] == UInt8(ascii: " ") { index += 1 }
-        let digitsStart = index
-        while index < line.endIndex, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(line[index]) { index += 1 }
-        guard index > digitsStart, index < line.endIndex, line[index] == UInt8(ascii: ".") else { return line }
-        index += 1
-        let fractionStart = index
-        while index < line.endIndex, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(line[index]) { index += 1 }
-        guard index > fractionStart, index < line.endIndex, line[index] == UInt8(ascii: "]") else { return line }
-        index += 1
-        if index < line.endIndex, line[index] == UInt8(ascii: " ") { index += 1 }
-        return line[index...]
-    }
-
-    /// Guest bytes as text: invalid UTF-8 replaced (U+FFFD), then cut at a scalar boundary so the
-    /// result is at most `maximumLineBytes` UTF-8 bytes (a replacement character takes three).
-    static func boundedText(_ bytes: ArraySlice<UInt8>) -> String {
-        let text = String(decoding: bytes.prefix(maximumLineBytes), as: UTF8.self)
-        guard text.utf8.count > maximumLineBytes else { return text }
-        var kept = String.UnicodeScalarView()
-        var size = 0
-        for scalar in text.unicodeScalars {
-            size += UTF8.width(scalar)
-            guard size <= maximumLineBytes else { break }
-            kept.append(scalar)
-        }
-        return String(kept)
     }
 }

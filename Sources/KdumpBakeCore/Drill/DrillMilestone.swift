@@ -45,7 +45,7 @@ public struct TimelineEntry: Codable, Equatable, Sendable {
     public var elapsedSeconds: Double
     /// The console line that showed the milestone (its kernel timestamp stripped), or for
     /// `kdump-not-armed` the reason the trigger printed. Guest text: at most
-    /// `ConsoleTimeline.maximumLineBytes` bytes, invalid UTF-8 replaced, never terminal-escaped
+    /// `ConsoleLines.maximumLineBytes` bytes, invalid UTF-8 replaced, never terminal-escaped
     /// here (the text report escapes it; JSON keeps it exact).
     public var detail: String?
 

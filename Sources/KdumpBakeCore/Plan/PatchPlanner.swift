@@ -164,6 +164,9 @@ public enum PatchError: Error, Equatable, Sendable, CustomStringConvertible {
     case notPatchable(String)
     /// A step failed; nothing was committed.
     case stepFailed(String)
+    /// A kdump initrd build failed or was stopped at its limit (the message names each such
+    /// kernel); the results of every build of the image so far go into the report.
+    case rebuildFailed(String, [InitrdRebuildResult])
     /// The patched guest did not pass the audit; nothing was committed.
     case verificationFailed([Finding])
     /// SIGINT or SIGTERM arrived before the commit; nothing was committed.
@@ -178,6 +181,7 @@ public enum PatchError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .notPatchable(let reason): reason
         case .stepFailed(let reason): reason
+        case .rebuildFailed(let reason, _): reason
         case .unmatchedSkipped(let reason): reason
         case .outputFailed(let reason): reason
         case .interrupted(let number): "interrupted by signal \(number)"

@@ -28,6 +28,9 @@ public struct PatchReport: Encodable, Sendable {
     /// Unified diffs of every file the patch writes (or, in a dry run, would write).
     public var diff: String?
     public var notes: [String] = []
+    /// How each kdump initrd build ended (exit status, seconds, the end of its output), in the
+    /// plan's order; empty when nothing was built.
+    public var rebuilds: [InitrdRebuildResult] = []
     /// The verifying audit after patching (or the audit that found the image compliant).
     public var findings: [Finding] = []
 

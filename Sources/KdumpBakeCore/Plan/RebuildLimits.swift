@@ -22,6 +22,11 @@ package struct RebuildLimits {
         }
     }
 
+    /// What is left of the budget at `now` (zero once spent).
+    package func remaining(at now: ContinuousClock.Instant) -> Duration {
+        max(.zero, budget - start.duration(to: now))
+    }
+
     /// The bound for a run starting `now`; nil once the budget is spent.
     package func limit(at now: ContinuousClock.Instant) -> Limit? {
         let remaining = budget - start.duration(to: now)

@@ -48,6 +48,7 @@ public enum PatchTextReport {
         for report in reports {
             line(report.message)
             for change in report.changes { line("  \(change)") }
+            for rebuild in report.rebuilds { line("  \(rebuild.summary)") }
             for note in report.notes { line("  note: \(note)") }
             if report.status == .failed {
                 for finding in report.findings where finding.status.breaksCompliance {

@@ -161,7 +161,7 @@ extension Drill {
 
         @Test func timestampsAreStrippedOnlyWhenTheyAreTimestamps() {
             func stripped(_ text: String) -> String {
-                String(decoding: ConsoleTimeline.strippingTimestamp(Array(text.utf8)[...]), as: UTF8.self)
+                String(decoding: ConsoleLines.strippingTimestamp(Array(text.utf8)[...]), as: UTF8.self)
             }
             #expect(stripped("[   12.345678] Linux version 6.1") == "Linux version 6.1")
             #expect(stripped("[12.3]x") == "x")
