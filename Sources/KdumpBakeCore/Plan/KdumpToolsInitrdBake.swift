@@ -13,15 +13,19 @@
 /// builds for QEMU (L254–258). The kernel version is hostile guest text, so it reaches the fixed
 /// script below only as a positional parameter, never as shell text.
 public enum KdumpToolsInitrdBake {
-    /// `sh -c SCRIPT kdumpbake-initrd KVER MODULE…`.
+    /// `sh -c SCRIPT kdumpbake-initrd KVER MODULE…`. Each kernel gets its own configuration copy
+    /// (`mktemp -d`, removed on exit), not kdump-tools' shared /var/lib/kdump/initramfs-tools: the
+    /// builds run side by side (`InitrdRebuildBatch`), and two of them recreating one directory
+    /// would delete each other's files mid-build (seen on the real Debian guest: the second
+    /// kernel's `cp -pr` failed). kdump-config recreates its own copy whenever it builds.
     static let script = """
         set -eu
         kver=$1; shift
         state=/var/lib/kdump
-        conf=$state/initramfs-tools
         mkdir -p "$state"
-        rm -rf "$conf"
-        cp -pr /etc/initramfs-tools "$conf"
+        conf=$(mktemp -d "$state/initramfs-tools.kdumpbake.XXXXXX")
+        trap 'rm -rf "$conf"' EXIT
+        cp -pr /etc/initramfs-tools/. "$conf"
         sed -e 's/^MODULES=.*/MODULES=dep/' /etc/initramfs-tools/initramfs.conf > "$conf/initramfs.conf"
         echo KDUMP=y >> "$conf/initramfs.conf"
         for module in "$@"; do echo "$module"; done >> "$conf/modules"
@@ -34,7 +38,7 @@ public enum KdumpToolsInitrdBake {
     public static func rebuild(kernel: String, release: KdumpToolsRelease, modules: [String]) -> InitrdRebuild {
         InitrdRebuild(kernel: kernel, initrdPath: release.initrdPath(kernel: kernel),
                       arguments: ["/bin/sh", "-c", script, "kdumpbake-initrd", kernel] + modules,
-                      summary: "mkinitramfs -d /var/lib/kdump/initramfs-tools -o \(ShellQuoting.quote(release.initrdPath(kernel: kernel))) \(ShellQuoting.quote(kernel))"
+                      summary: "mkinitramfs -d /var/lib/kdump/initramfs-tools.kdumpbake.XXXXXX -o \(ShellQuoting.quote(release.initrdPath(kernel: kernel))) \(ShellQuoting.quote(kernel))"
                           + (modules.isEmpty ? "" : " (MODULES=dep, plus \(modules.joined(separator: " ")))"),
                       tool: "mkinitramfs")
     }

@@ -37,8 +37,12 @@ import Testing
         let footers = try images.filter { $0.format == .vhd }.map { try VHDFooter.read(path: $0.path) }
 
         let events = Mutex<[ProgressEvent]>([])
-        let reports = PatchRunner.patch(images.map(\.path), options: PatchOptions(manifest: .builtin(), destination: .inPlace, launchPolicy: Self.policy),
-                                        events: { event in events.withLock { $0.append(event) } })
+        let options = PatchOptions(manifest: .builtin(), destination: .inPlace, launchPolicy: Self.policy)
+        var sequential = options
+        sequential.rebuildJobs = 1
+        // The last image's two kernels are built one after the other, the others' side by side.
+        let reports = PatchRunner.patch(images.dropLast().map(\.path), options: options, events: { event in events.withLock { $0.append(event) } })
+            + PatchRunner.patch([images[3].path], options: sequential, events: { event in events.withLock { $0.append(event) } })
         for report in reports {
             #expect(report.status == .patched, "\(report.message) \(report.findings)")
             #expect(report.notes.isEmpty, "a label could not be derived: \(report.notes)")
@@ -52,6 +56,24 @@ import Testing
         }
         #expect(reports[2].changes.contains("write /etc/sysctl.d/99-zz-kdumpbake.conf (replace, new file)"))
         #expect(reports[2].changes.filter { $0.hasPrefix("run /sbin/mkdumprd -f /boot/initramfs-") }.count == 2)
+
+        // Side by side or one after the other, the builds give the same report (but their durations),
+        // and each kernel's start and end was shown while the batch ran.
+        let kernels = ["3.10.0-1127.el7.x86_64", "3.10.0-1160.el7.x86_64"]
+        let withoutDurations = { (report: PatchReport) in report.rebuilds.map { var result = $0; result.seconds = nil; return result } }
+        #expect(withoutDurations(reports[2]) == kernels.map { InitrdRebuildResult(kernel: $0, tool: "mkdumprd", outcome: .succeeded, exitCode: 0) })
+        #expect(withoutDurations(reports[2]) == withoutDurations(reports[3]))
+        #expect(reports[2].changes == reports[3].changes && reports[2].diff == reports[3].diff)
+        #expect(reports[2].findings == reports[3].findings)
+        let messages = events.withLock { $0 }.filter { $0.image == images[2].path && $0.kind == .message }.map(\.step)
+        for kernel in kernels {
+            #expect(messages.contains("mkdumprd for \(kernel) started"), "\(messages)")
+            #expect(messages.contains { $0.hasPrefix("mkdumprd for \(kernel) finished after ") }, "\(messages)")
+        }
+        let steps = events.withLock { $0 }.filter { $0.kind == .step }
+        #expect(steps.contains { $0.image == images[2].path && $0.step == "rebuilding 2 kdump initrds (\(kernels.joined(separator: ", "))), 2 at a time" }
+                || ProcessInfo.processInfo.activeProcessorCount < 2)
+        #expect(steps.contains { $0.image == images[3].path && $0.step == "rebuilding 2 kdump initrds (\(kernels.joined(separator: ", "))), 1 at a time" })
 
         // The audit calls every patched image compliant.
         let audits = AuditRunner.audit(images.map(\.path), options: AuditOptions(manifest: .builtin(), launchPolicy: Self.policy))
