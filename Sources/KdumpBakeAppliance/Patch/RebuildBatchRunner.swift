@@ -18,6 +18,7 @@ struct RebuildBatchRunner {
     /// Runs `rebuilds` (guest root mounted read-write) within `limit` each and the whole batch
     /// within what is left of `budget`; returns one result per build, in the plan's order.
     func run(_ rebuilds: [InitrdRebuild], limit: RebuildLimits.Limit, remainingBudget: Duration, budget: Duration) throws -> [InitrdRebuildResult] {
+        try prepare(rebuilds, within: limit)
         let work = try handle.makeTemporaryDirectory("/.kdumpbake-rebuild-XXXXXX")
         defer { try? handle.removeRecursively(work) }
         let limitSeconds = max(1, Int(limit.duration.components.seconds))
@@ -45,6 +46,24 @@ struct RebuildBatchRunner {
             throw PatchError.stepFailed("the kdump initrd rebuilds could not run: \(error.message)")
         }
         return try rebuilds.indices.map { index in try result(of: rebuilds[index], index: index, in: batch) }
+    }
+
+    /// Runs each distinct preparation once, in plan order, before any build starts, each within
+    /// one build's limit (guest files it reads could be FIFOs that never end).
+    private func prepare(_ rebuilds: [InitrdRebuild], within limit: RebuildLimits.Limit) throws {
+        var done: Set<[String]> = []
+        for rebuild in rebuilds {
+            guard let preparation = rebuild.preparation, done.insert(preparation).inserted else { continue }
+            let what = "preparing the \(rebuild.tool) configuration for \(rebuilds.map(\.kernel).joined(separator: ", "))"
+            let watchdog = HypervisorWatchdog(pid: try handle.hypervisorPID(), after: limit.duration)
+            do {
+                _ = try handle.command(preparation)
+                watchdog.cancel()
+            } catch let error as GuestfsError {
+                if watchdog.cancel() == .fired { throw PatchError.stepFailed("\(what) did not finish within \(limit); the appliance was stopped") }
+                throw PatchError.stepFailed("\(what) failed: \(error.message)")
+            }
+        }
     }
 
     /// Reads build `index`'s status line and the end of its log, then checks the initrd exists.

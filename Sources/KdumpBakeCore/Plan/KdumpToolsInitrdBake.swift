@@ -13,32 +13,40 @@
 /// builds for QEMU (L254–258). The kernel version is hostile guest text, so it reaches the fixed
 /// script below only as a positional parameter, never as shell text.
 public enum KdumpToolsInitrdBake {
-    /// `sh -c SCRIPT kdumpbake-initrd KVER MODULE…`. Each kernel gets its own configuration copy
-    /// (`mktemp -d`, removed on exit), not kdump-tools' shared /var/lib/kdump/initramfs-tools: the
-    /// builds run side by side (`InitrdRebuildBatch`), and two of them recreating one directory
-    /// would delete each other's files mid-build (seen on the real Debian guest: the second
-    /// kernel's `cp -pr` failed). kdump-config recreates its own copy whenever it builds.
-    static let script = """
+    /// `sh -c SCRIPT kdumpbake-initrd-config MODULE…`: kdump-tools' configuration copy, made once per
+    /// image before the builds. It must be exactly /var/lib/kdump/initramfs-tools: kdump-tools' own
+    /// initramfs hook adds /etc/kdump/sysctl.conf to the initrd only when `CONFDIR` is that path
+    /// (seen on the real Debian 12 guest, hooks/kdump-tools). The builds run side by side
+    /// (`InitrdRebuildBatch`) and only read it, so it is made before them, not by each: two builds
+    /// recreating one directory delete each other's files mid-build.
+    static let configurationScript = """
         set -eu
-        kver=$1; shift
         state=/var/lib/kdump
+        conf=$state/initramfs-tools
         mkdir -p "$state"
-        conf=$(mktemp -d "$state/initramfs-tools.kdumpbake.XXXXXX")
-        trap 'rm -rf "$conf"' EXIT
-        cp -pr /etc/initramfs-tools/. "$conf"
+        rm -rf "$conf"
+        cp -pr /etc/initramfs-tools "$conf"
         sed -e 's/^MODULES=.*/MODULES=dep/' /etc/initramfs-tools/initramfs.conf > "$conf/initramfs.conf"
         echo KDUMP=y >> "$conf/initramfs.conf"
         for module in "$@"; do echo "$module"; done >> "$conf/modules"
+        """
+
+    /// `sh -c SCRIPT kdumpbake-initrd KVER`: one kernel's build with the prepared configuration.
+    static let buildScript = """
+        set -eu
+        kver=$1
+        state=/var/lib/kdump
         rm -f "$state/initrd.img-$kver.new"
-        mkinitramfs -d "$conf" -o "$state/initrd.img-$kver.new" "$kver"
+        mkinitramfs -d "$state/initramfs-tools" -o "$state/initrd.img-$kver.new" "$kver"
         mv -f "$state/initrd.img-$kver.new" "$state/initrd.img-$kver"
         if [ -f /etc/kdump/sysctl.conf ]; then cp /etc/kdump/sysctl.conf "$state/latest_sysctls-$kver"; fi
         """
 
     public static func rebuild(kernel: String, release: KdumpToolsRelease, modules: [String]) -> InitrdRebuild {
         InitrdRebuild(kernel: kernel, initrdPath: release.initrdPath(kernel: kernel),
-                      arguments: ["/bin/sh", "-c", script, "kdumpbake-initrd", kernel] + modules,
-                      summary: "mkinitramfs -d /var/lib/kdump/initramfs-tools.kdumpbake.XXXXXX -o \(ShellQuoting.quote(release.initrdPath(kernel: kernel))) \(ShellQuoting.quote(kernel))"
+                      arguments: ["/bin/sh", "-c", buildScript, "kdumpbake-initrd", kernel],
+                      preparation: ["/bin/sh", "-c", configurationScript, "kdumpbake-initrd-config"] + modules,
+                      summary: "mkinitramfs -d /var/lib/kdump/initramfs-tools -o \(ShellQuoting.quote(release.initrdPath(kernel: kernel))) \(ShellQuoting.quote(kernel))"
                           + (modules.isEmpty ? "" : " (MODULES=dep, plus \(modules.joined(separator: " ")))"),
                       tool: "mkinitramfs")
     }

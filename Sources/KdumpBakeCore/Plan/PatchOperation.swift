@@ -60,16 +60,20 @@ public struct InitrdRebuild: Sendable, Equatable {
     /// What mkdumprd must have written when it succeeds (checked, then labelled).
     public var initrdPath: String
     public var arguments: [String]
+    /// A command to run once before the image's builds, shared by all that name the same argv
+    /// (kdump-tools' configuration copy): the builds run side by side and only read what it makes.
+    public var preparation: [String]?
     /// What the report shows instead of the whole argv, when that argv is a fixed script
     /// (kdump-tools' bake): `mkinitramfs … for KVER`.
     public var summary: String?
     /// The builder's name for messages (`mkdumprd for KVER failed`): argv[0]'s base name unless given.
     public var tool: String
 
-    public init(kernel: String, initrdPath: String, arguments: [String], summary: String? = nil, tool: String? = nil) {
+    public init(kernel: String, initrdPath: String, arguments: [String], preparation: [String]? = nil, summary: String? = nil, tool: String? = nil) {
         self.kernel = kernel
         self.initrdPath = initrdPath
         self.arguments = arguments
+        self.preparation = preparation
         self.summary = summary
         self.tool = tool ?? String(arguments.first?.split(separator: "/").last ?? "mkdumprd")
     }

@@ -28,8 +28,12 @@ import Testing
         #expect(plan.initrdRebuilds.count == 1)
         #expect(rebuild.initrdPath == DebianTexts.initrd)
         #expect(rebuild.arguments.prefix(2) == ["/bin/sh", "-c"])
-        #expect(Array(rebuild.arguments.dropFirst(3)) == ["kdumpbake-initrd", DebianTexts.kernel, "hv_vmbus", "hv_storvsc", "hv_netvsc", "nvme", "ata_piix"])
+        #expect(Array(rebuild.arguments.dropFirst(3)) == ["kdumpbake-initrd", DebianTexts.kernel])
         #expect(!rebuild.arguments[2].contains(DebianTexts.kernel))
+        // The configuration copy is made once per image, at the one path kdump-tools' initramfs hook accepts.
+        let preparation = try #require(rebuild.preparation)
+        #expect(Array(preparation.dropFirst(3)) == ["kdumpbake-initrd-config", "hv_vmbus", "hv_storvsc", "hv_netvsc", "nvme", "ata_piix"])
+        #expect(preparation[2].contains("conf=$state/initramfs-tools\n") && rebuild.arguments[2].contains("mkinitramfs -d \"$state/initramfs-tools\""))
         #expect(!plan.operations.contains { if case .linkService = $0 { return true }; return false })
     }
 
