@@ -118,13 +118,16 @@ public enum AuditRunner {
                 log("LVM or other volume managers found: auditing the \(attached.count) images in separate appliances so their volume groups cannot collide")
                 return refused + attached.flatMap { auditGuests([$0], options: options, steps: steps, log: log) }
             }
-            let roots = try RootFinder.findRoots(on: handle, devices: devices, filesystems: filesystems)
+            // One image: its root can stay mounted from the search to the reading.
+            let (roots, mounted) = try RootFinder.findRoots(on: handle, devices: devices, filesystems: filesystems, leavingLastRootMounted: attached.count == 1)
+            if let mounted, roots != [mounted] { try handle.unmountAll() }
             var unidentified = UnidentifiedGuests(handle: handle)
             return refused + attached.enumerated().map { drive, image in
                 let onDrive = roots.filter { $0.driveIndex == drive }
                 progressRoute.route(to: steps[image.path])
                 steps[image.path]?.step("reading the guest and checking")
-                return (image.reportIndex, auditGuest(onDrive, drive: drive, handle: handle, unidentified: &unidentified, options: options))
+                return (image.reportIndex, auditGuest(onDrive, drive: drive, handle: handle, unidentified: &unidentified, options: options,
+                                                      rootMounted: mounted != nil && onDrive == [mounted!]))
             }
         } catch {
             let finding = Finding(check: .osSupported, status: .error, message: "the appliance failed: \(error)")
@@ -136,7 +139,7 @@ public enum AuditRunner {
     }
 
     private static func auditGuest(_ roots: [GuestRoot], drive: Int, handle: GuestfsHandle,
-                                   unidentified: inout UnidentifiedGuests, options: AuditOptions) -> GuestAudit {
+                                   unidentified: inout UnidentifiedGuests, options: AuditOptions, rootMounted: Bool) -> GuestAudit {
         guard let root = roots.first else {
             let finding = unidentified.describe(drive: drive, unmatched: options.manifest.unmatched)
             return GuestAudit(findings: [finding] + GuestChecks.notRun(.skip, because: "no supported Linux guest"))
@@ -148,10 +151,11 @@ public enum AuditRunner {
         }
         let selection = ProfileSelection.choose(for: root.os, manifest: options.manifest, profileName: options.profileName)
         guard let profile = selection.profile else {
+            if rootMounted { try? handle.unmountAll() }
             return GuestAudit(os: root.os, findings: [selection.finding] + GuestChecks.notRun(.skip, because: "no profile for this guest"))
         }
         do {
-            let facts = try GuestFactsReader(handle: handle).read(root)
+            let facts = try GuestFactsReader(handle: handle).read(root, rootMounted: rootMounted)
             return GuestAudit(os: root.os, profile: profile.name, findings: [selection.finding] + GuestChecks.run(CheckContext(facts: facts, profile: profile)))
         } catch {
             let finding = Finding(check: .osSupported, status: .error, message: "reading the guest failed: \(error)")

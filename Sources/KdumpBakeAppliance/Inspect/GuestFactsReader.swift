@@ -14,9 +14,10 @@ struct GuestFactsReader {
     /// rpm databases larger than this are not read (a real one is 20–150 MB).
     var rpmDatabaseLimit: Int64 = 512 << 20
 
-    /// Mounts the root read-only, reads everything the checks need, unmounts.
-    func read(_ root: GuestRoot) throws -> GuestFacts {
-        try root.mount(on: handle, writable: false)
+    /// Mounts the root read-only, reads everything the checks need, unmounts. `rootMounted`: its
+    /// `/` is already mounted read-only (left so by `RootFinder`); only the rest is mounted.
+    func read(_ root: GuestRoot, rootMounted: Bool = false) throws -> GuestFacts {
+        try root.mount(on: handle, writable: false, skippingRoot: rootMounted)
         defer { try? handle.unmountAll() }
         var facts = GuestFacts(os: root.os)
 

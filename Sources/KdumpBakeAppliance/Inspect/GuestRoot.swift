@@ -22,8 +22,8 @@ extension GuestRoot {
     ///
     /// xfs gets `nouuid` because the same image may be attached twice (raw and VHD copies share
     /// UUIDs, and xfs refuses a second filesystem with a known UUID).
-    func mount(on handle: GuestfsHandle, writable: Bool) throws {
-        for entry in mounts {
+    func mount(on handle: GuestfsHandle, writable: Bool, skippingRoot: Bool = false) throws {
+        for entry in mounts where !(skippingRoot && entry.mountpoint == "/") {
             var options = writable ? [] : ["ro"]
             if entry.type == "xfs" { options.append("nouuid") }
             try handle.mount(entry.device, at: entry.mountpoint, options: options.joined(separator: ","))

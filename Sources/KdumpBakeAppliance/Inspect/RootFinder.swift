@@ -17,9 +17,18 @@ enum RootFinder {
 
     /// As above, with the devices and filesystems already listed by the caller.
     static func findRoots(on handle: GuestfsHandle, devices: [String], filesystems: [(device: String, type: String)]) throws -> [GuestRoot] {
+        try findRoots(on: handle, devices: devices, filesystems: filesystems, leavingLastRootMounted: false).roots
+    }
+
+    /// As above; with `leavingLastRootMounted`, when the last filesystem looked at is a root, it
+    /// stays mounted read-only at `/` and `mounted` names it, so a caller reading that root next
+    /// (`GuestFactsReader.read(_:rootMounted:)`) saves an unmount and a mount (~0.6 s under TCG).
+    static func findRoots(on handle: GuestfsHandle, devices: [String], filesystems: [(device: String, type: String)],
+                          leavingLastRootMounted: Bool) throws -> (roots: [GuestRoot], mounted: GuestRoot?) {
         var identities = FilesystemIdentities(handle: handle)
         var roots: [GuestRoot] = []
-        for (device, type) in filesystems where rootFilesystemTypes.contains(type) {
+        let candidates = filesystems.filter { rootFilesystemTypes.contains($0.type) }
+        for (index, (device, type)) in candidates.enumerated() {
             guard let drive = driveIndex(of: device, devices: devices) else { continue }
             let candidate = GuestRoot(device: device, driveIndex: drive,
                                       os: GuestOS(type: "linux", distro: "unknown", version: DistroVersion(0), arch: "unknown", productName: "", root: device),
@@ -29,12 +38,13 @@ enum RootFinder {
             } catch {
                 continue  // not mountable: not a root we can read
             }
-            defer { try? handle.unmountAll() }
+            var keepMounted = false
+            defer { if !keepMounted { try? handle.unmountAll() } }
             guard try handle.isDirectory("/etc"),
                   let identity = ReleaseFiles.identify(redhatRelease: try GuestFactsReader.smallText("/etc/redhat-release", on: handle),
                                                        osRelease: try GuestFactsReader.smallText("/etc/os-release", on: handle))
             else { continue }
-            let arch = (try? handle.fileArchitecture(handle.realpath("/bin/sh"))) ?? "unknown"
+            let arch = (try? ElfArchitecture.name(header: handle.pread(handle.realpath("/bin/sh"), count: ElfArchitecture.headerLength))) ?? "unknown"
             let fstab = FstabEntry.parse(try GuestFactsReader.smallText("/etc/fstab", on: handle) ?? "")
             var root = candidate
             root.os = GuestOS(type: "linux", distro: identity.distro, version: identity.version, arch: arch,
@@ -46,8 +56,12 @@ enum RootFinder {
             }
             root.mounts.sort { $0.mountpoint.count < $1.mountpoint.count }
             roots.append(root)
+            if leavingLastRootMounted, index == candidates.count - 1 {
+                keepMounted = true
+                return (roots, root)
+            }
         }
-        return roots
+        return (roots, nil)
     }
 
     /// Filesystems on the drives' partitions, by blkid: much cheaper than `list_filesystems`
