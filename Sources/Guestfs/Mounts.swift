@@ -33,6 +33,16 @@ extension GuestfsHandle {
         try checkString("vfs_type", guestfs_vfs_type(raw, device))
     }
 
+    /// What blkid says about a device in one run (`guestfs_blkid`): `TYPE`, `UUID`, `LABEL`, …;
+    /// throws when blkid finds nothing there. One appliance command instead of one each for
+    /// `vfs_type`, `vfs_uuid` and `vfs_label` (~0.25 s each under TCG).
+    public func blockAttributes(_ device: String) throws -> [String: String] {
+        let pairs = try checkList("blkid", guestfs_blkid(raw, device))
+        var attributes: [String: String] = [:]
+        for index in stride(from: 0, to: pairs.count - 1, by: 2) { attributes[pairs[index]] = pairs[index + 1] }
+        return attributes
+    }
+
     /// A filesystem's UUID (`guestfs_vfs_uuid`); empty when it has none.
     public func filesystemUUID(_ device: String) throws -> String {
         try checkString("vfs_uuid", guestfs_vfs_uuid(raw, device))

@@ -113,13 +113,14 @@ public enum AuditRunner {
             defer { try? handle.shutdown() }
             guard !attached.isEmpty else { return refused }
             let devices = try handle.listDevices()
-            let filesystems = try RootFinder.candidateFilesystems(handle, devices: devices)
+            let (filesystems, identities) = try RootFinder.probeFilesystems(handle, devices: devices)
             if attached.count > 1, filesystems.contains(where: { !$0.device.hasPrefix("/dev/sd") }) {
                 log("LVM or other volume managers found: auditing the \(attached.count) images in separate appliances so their volume groups cannot collide")
                 return refused + attached.flatMap { auditGuests([$0], options: options, steps: steps, log: log) }
             }
             // One image: its root can stay mounted from the search to the reading.
-            let (roots, mounted) = try RootFinder.findRoots(on: handle, devices: devices, filesystems: filesystems, leavingLastRootMounted: attached.count == 1)
+            let (roots, mounted) = try RootFinder.findRoots(on: handle, devices: devices, filesystems: filesystems, identities: identities,
+                                                             leavingLastRootMounted: attached.count == 1)
             if let mounted, roots != [mounted] { try handle.unmountAll() }
             var unidentified = UnidentifiedGuests(handle: handle)
             return refused + attached.enumerated().map { drive, image in

@@ -24,8 +24,9 @@ enum RootFinder {
     /// stays mounted read-only at `/` and `mounted` names it, so a caller reading that root next
     /// (`GuestFactsReader.read(_:rootMounted:)`) saves an unmount and a mount (~0.6 s under TCG).
     static func findRoots(on handle: GuestfsHandle, devices: [String], filesystems: [(device: String, type: String)],
+                          identities known: [String: [String: String]] = [:],
                           leavingLastRootMounted: Bool) throws -> (roots: [GuestRoot], mounted: GuestRoot?) {
-        var identities = FilesystemIdentities(handle: handle)
+        var identities = FilesystemIdentities(handle: handle, known: known)
         var roots: [GuestRoot] = []
         let candidates = filesystems.filter { rootFilesystemTypes.contains($0.type) }
         for (index, (device, type)) in candidates.enumerated() {
@@ -68,15 +69,27 @@ enum RootFinder {
     /// (~4.5 s under TCG, mostly LVM and md scanning). When a partition is an LVM physical volume,
     /// the full `list_filesystems` is used, so logical volumes are found too.
     static func candidateFilesystems(_ handle: GuestfsHandle, devices: [String]) throws -> [(device: String, type: String)] {
+        try probeFilesystems(handle, devices: devices).filesystems
+    }
+
+    /// As `candidateFilesystems`, with what blkid said about each (UUID, LABEL), so fstab's
+    /// `UUID=` and `LABEL=` resolve without asking the appliance again.
+    static func probeFilesystems(_ handle: GuestfsHandle, devices: [String]) throws
+        -> (filesystems: [(device: String, type: String)], identities: [String: [String: String]]) {
         let partitions = try handle.listPartitions()
         let unpartitioned = devices.filter { device in !partitions.contains { $0.hasPrefix(device) } }
         var found: [(device: String, type: String)] = []
+        var identities: [String: [String: String]] = [:]
         for device in partitions + unpartitioned {
-            let type = (try? handle.filesystemType(device)) ?? ""
-            if type == "LVM2_member" { return try handle.listFilesystems() }
-            if !type.isEmpty { found.append((device, type)) }
+            let attributes = (try? handle.blockAttributes(device)) ?? [:]
+            let type = attributes["TYPE"] ?? ""
+            if type == "LVM2_member" { return (try handle.listFilesystems(), [:]) }
+            if !type.isEmpty {
+                found.append((device, type))
+                identities[device] = attributes
+            }
         }
-        return found
+        return (found, identities)
     }
 
     /// The drive a device lives on: `/dev/sdb2` → 1 when the devices are `[/dev/sda, /dev/sdb]`.
@@ -94,7 +107,14 @@ struct FilesystemIdentities {
     private var uuids: [String: String] = [:]
     private var labels: [String: String] = [:]
 
-    init(handle: GuestfsHandle) { self.handle = handle }
+    /// `known`: blkid's attributes per device, already read (`RootFinder.probeFilesystems`).
+    init(handle: GuestfsHandle, known: [String: [String: String]] = [:]) {
+        self.handle = handle
+        for (device, attributes) in known {
+            uuids[device] = attributes["UUID"] ?? ""
+            labels[device] = attributes["LABEL"] ?? ""
+        }
+    }
 
     /// The appliance device for an fstab spec, looked up on the root's own drive only: the same
     /// image attached twice has the same UUIDs on two drives.
