@@ -24,6 +24,16 @@ public struct LaunchPolicy: Sendable, Equatable {
     /// Bound in MiB on qemu's translation cache for TCG launches (`TCGCodeCache`); nil leaves
     /// qemu's default of up to 1 GiB, which an appliance fills.
     public var tcgCodeCacheMiB: Int? = TCGCodeCache.defaultMiB
+    /// True when the user chose the bound (`KDUMPBAKE_TCG_CACHE_MIB`): then no appliance changes it.
+    public var tcgCodeCacheChosen = false
+
+    /// This policy for an appliance that will build kdump initrds: a larger translation cache
+    /// (`TCGCodeCache.buildMiB`) unless the user chose one.
+    public var forInitrdBuilds: LaunchPolicy {
+        var policy = self
+        if !tcgCodeCacheChosen { policy.tcgCodeCacheMiB = TCGCodeCache.buildMiB }
+        return policy
+    }
 
     public init(accelerator: Accelerator = .automatic, kvmTimeout: Duration = .seconds(60), tcgTimeout: Duration = .seconds(600)) {
         self.accelerator = accelerator
@@ -43,6 +53,7 @@ public struct LaunchPolicy: Sendable, Equatable {
         }
         if let text = environment["KDUMPBAKE_TCG_CACHE_MIB"], let mebibytes = Int(text), mebibytes >= 0 {
             policy.tcgCodeCacheMiB = mebibytes == 0 ? nil : mebibytes
+            policy.tcgCodeCacheChosen = true
         }
         return policy
     }

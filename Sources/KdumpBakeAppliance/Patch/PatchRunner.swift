@@ -91,7 +91,8 @@ struct PatchTransaction {
 
         log("opening (\(format.rawValue))")
         if !options.dryRun { try QemuImg.createOverlay(overlay, backing: absolute, format: format) }
-        let handle = try ApplianceLauncher.launch(policy: options.launchPolicy, log: progress.message) { handle in
+        let handle = try ApplianceLauncher.launch(policy: options.dryRun ? options.launchPolicy : options.launchPolicy.forInitrdBuilds,
+                                                  log: progress.message) { handle in
             try GuestfsProgressRoute(progress).attach(to: handle)
             if options.dryRun {
                 try handle.addDrive(absolute, DriveOptions(format: .init(format), readonly: true))
