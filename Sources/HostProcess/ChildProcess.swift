@@ -38,10 +38,10 @@ import Foundation
 /// lacks is added around it: exit seen without waiting for descendants (`ExitLatch`), readers,
 /// caps, the time limit, dying with the parent (`ParentDeath`).
 ///
-/// Like `Process` before it, the child inherits the spawning thread's signal mask and ignored
-/// signals: nothing changes there for kdumpbake's children (qemu-img keeps ignoring what
-/// kdumpbake ignores during an interruption). A Swift Testing worker thread blocks SIGTERM and
-/// SIGINT, so a test that needs a child of its own dead sends SIGKILL.
+/// The child starts with no signal blocked but those kdumpbake ignores (`SpawnSignalMask`: a
+/// worker thread's mask, inherited as `Process` does, blocked SIGCHLD and hung shells' `wait`),
+/// and with kdumpbake's ignored signals ignored: qemu-img keeps ignoring what kdumpbake ignores
+/// during an interruption.
 public struct ChildProcess: Sendable {
     /// An absolute path; it is checked to be executable before anything is spawned.
     public var executable: String
@@ -126,7 +126,7 @@ public struct ChildProcess: Sendable {
         let exit = ExitLatch()
         process.terminationHandler = { _ in exit.markReaped() }
         do {
-            try process.run()
+            try SpawnSignalMask.withOnlyIgnoredSignalsBlocked { try process.run() }
         } catch {
             throw LaunchFailure(executable: executable, reason: "\(error)")
         }

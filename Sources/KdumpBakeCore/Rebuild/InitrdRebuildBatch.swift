@@ -140,6 +140,7 @@ public struct InitrdRebuildBatch: Sendable, Equatable {
                 i=$((i + 1))
             done
         done
-        wait
+        # No final `wait`: every build has left its status by now, and dash and ash sleep in
+        # `wait` until a SIGCHLD that a caller's blocked signal mask can keep from ever coming.
         """#
 }

@@ -5,14 +5,31 @@ import Testing
 
 /// The one host-process runner, against small host programs (sh, cat, head, sleep, yes).
 ///
-/// Children signalled here get SIGKILL: a child inherits its spawning thread's signal mask, and
-/// Swift Testing's worker threads block SIGTERM, SIGINT and others.
+/// Swift Testing runs these on worker threads that block nearly every signal, as kdumpbake's
+/// own Dispatch and concurrency threads do: the children must not inherit that mask.
 @Suite struct ChildProcessTests {
     private func shell(_ script: String, standardInput: ChildProcess.Input = .null,
                        standardOutput: ChildProcess.Output = .captureAll, standardError: ChildProcess.Output = .captureAll,
                        timeLimit: Duration? = nil) -> ChildProcess {
         ChildProcess("/bin/sh", ["-c", script], standardInput: standardInput, standardOutput: standardOutput,
                      standardError: standardError, timeLimit: timeLimit)
+    }
+
+    /// A shell started with SIGCHLD blocked sleeps in `wait` until the time limit when its job
+    /// ends after the `wait` began (dash and ash wait with sigsuspend): the CI hang of the
+    /// rebuild driver under load. The child must start with only ignored signals blocked.
+    @Test func childrenStartWithoutTheWorkerThreadsBlockedSignals() throws {
+        // The shell's own mask, read by a builtin: dash clears the mask of what it forks or execs.
+        let mask = try shell(#"while read -r key value; do [ "$key" = SigBlk: ] && echo "$value"; done < /proc/$$/status"#).run().standardOutputText
+        let blocked = UInt64(mask.trimmingCharacters(in: .whitespacesAndNewlines), radix: 16)
+        let bit = { (signal: Int32) in UInt64(1) << UInt64(signal - 1) }
+        #expect(blocked.map { $0 & (bit(SIGCHLD) | bit(SIGTERM) | bit(SIGALRM)) } == 0, "SigBlk \(mask)")
+
+        for shell in ["/bin/dash", "/bin/bash"] where FileManager.default.isExecutableFile(atPath: shell) {
+            let outcome = try ChildProcess(shell, ["-c", "sleep 1 & wait; echo waited"], standardOutput: .captureAll,
+                                           timeLimit: .seconds(20)).run()
+            #expect(outcome.termination == .exited(0) && outcome.standardOutputText == "waited\n", "\(shell): \(outcome.termination)")
+        }
     }
 
     @Test func capturesStdoutAndStderrSeparately() throws {
