@@ -108,7 +108,7 @@ struct GuestFactsReader {
     private func kdumpPackages() throws -> (kexecTools: KexecToolsVersion?, kdumpUtils: KexecToolsVersion?) {
         for path in GuestPaths.rpmDatabases {
             guard let status = try? handle.lstat(path), status.isRegularFile, status.size <= rpmDatabaseLimit else { continue }
-            let bytes = try hostBytes(of: path)
+            let bytes = try hostBytes(of: path, size: status.size)
             if let newest = RpmHeaderScan.versions(of: "kexec-tools", in: bytes).max() {
                 return (newest, RpmHeaderScan.versions(of: "kdump-utils", in: bytes).max())
             }
@@ -121,7 +121,7 @@ struct GuestFactsReader {
     private func kdumpToolsPackage() throws -> DebianPackageVersion? {
         let path = KdumpToolsPaths.dpkgStatus
         guard let status = try? handle.lstat(path), status.isRegularFile, status.size <= rpmDatabaseLimit else { return nil }
-        return DpkgStatus.installedVersion(of: "kdump-tools", in: String(decoding: try hostBytes(of: path), as: UTF8.self))
+        return DpkgStatus.installedVersion(of: "kdump-tools", in: String(decoding: try hostBytes(of: path, size: status.size), as: UTF8.self))
     }
 
     /// Kernels with both a /boot/vmlinuz-KVER and a /lib/modules/KVER directory.
@@ -147,7 +147,7 @@ struct GuestFactsReader {
             initrd.modules = .failure(InitrdReadFailure("\(status.size) bytes, larger than the \(initrdLimit >> 20) MiB kdumpbake reads"))
             return initrd
         }
-        switch Result(catching: { try listing(path) }) {
+        switch Result(catching: { try listing(path, size: status.size) }) {
         case .success(let listing):
             initrd.modules = .success(listing.modules)
             initrd.files = listing.contents
@@ -159,8 +159,8 @@ struct GuestFactsReader {
 
     /// Copies the initrd to a private host temp file (never mounted, never executed) and reads
     /// its cpio archives in Swift: libguestfs's own initrd_list knows gzip and one archive only.
-    private func listing(_ path: String) throws -> InitrdListing {
-        try InitrdReader.fileList(try hostBytes(of: path))
+    private func listing(_ path: String, size: Int64) throws -> InitrdListing {
+        try InitrdReader.fileList(try hostBytes(of: path, size: size))
     }
 
     /// Files up to this size are read with `pread` calls instead of `download`.
@@ -169,9 +169,10 @@ struct GuestFactsReader {
     /// A whole guest file's bytes. Up to `preadWholeFileLimit`: `pread` calls of the protocol's
     /// size, one round trip for a dpkg status file (`download` through a host temporary file
     /// costs ~0.3 s under TCG whatever the size); larger files (initrds, rpm databases): `download`
-    /// into a private host temporary file, removed on return. Callers bound the size first.
-    private func hostBytes(of path: String) throws -> [UInt8] {
-        if let size = try? handle.lstat(path).size, size <= Self.preadWholeFileLimit {
+    /// into a private host temporary file, removed on return. Callers bound the size first and
+    /// pass what their `lstat` said.
+    private func hostBytes(of path: String, size: Int64) throws -> [UInt8] {
+        if size <= Self.preadWholeFileLimit {
             var bytes: [UInt8] = []
             while bytes.count < Int(size) {
                 let chunk = try handle.pread(path, count: Int(size) - bytes.count, offset: Int64(bytes.count))

@@ -12,15 +12,12 @@ enum RootFinder {
 
     static func findRoots(on handle: GuestfsHandle) throws -> [GuestRoot] {
         let devices = try handle.listDevices()
-        return try findRoots(on: handle, devices: devices, filesystems: try candidateFilesystems(handle, devices: devices))
+        let probed = try probeFilesystems(handle, devices: devices)
+        return try findRoots(on: handle, devices: devices, filesystems: probed.filesystems, identities: probed.identities,
+                             leavingLastRootMounted: false).roots
     }
 
-    /// As above, with the devices and filesystems already listed by the caller.
-    static func findRoots(on handle: GuestfsHandle, devices: [String], filesystems: [(device: String, type: String)]) throws -> [GuestRoot] {
-        try findRoots(on: handle, devices: devices, filesystems: filesystems, leavingLastRootMounted: false).roots
-    }
-
-    /// As above; with `leavingLastRootMounted`, when the last filesystem looked at is a root, it
+    /// As above, with the devices and filesystems already listed by the caller; with `leavingLastRootMounted`, when the last filesystem looked at is a root, it
     /// stays mounted read-only at `/` and `mounted` names it, so a caller reading that root next
     /// (`GuestFactsReader.read(_:rootMounted:)`) saves an unmount and a mount (~0.6 s under TCG).
     static func findRoots(on handle: GuestfsHandle, devices: [String], filesystems: [(device: String, type: String)],
@@ -67,13 +64,9 @@ enum RootFinder {
 
     /// Filesystems on the drives' partitions, by blkid: much cheaper than `list_filesystems`
     /// (~4.5 s under TCG, mostly LVM and md scanning). When a partition is an LVM physical volume,
-    /// the full `list_filesystems` is used, so logical volumes are found too.
-    static func candidateFilesystems(_ handle: GuestfsHandle, devices: [String]) throws -> [(device: String, type: String)] {
-        try probeFilesystems(handle, devices: devices).filesystems
-    }
-
-    /// As `candidateFilesystems`, with what blkid said about each (UUID, LABEL), so fstab's
-    /// `UUID=` and `LABEL=` resolve without asking the appliance again.
+    /// the full `list_filesystems` is used, so logical volumes are found too. With each, what
+    /// blkid said about it (UUID, LABEL), so fstab's `UUID=` and `LABEL=` resolve without asking
+    /// the appliance again.
     static func probeFilesystems(_ handle: GuestfsHandle, devices: [String]) throws
         -> (filesystems: [(device: String, type: String)], identities: [String: [String: String]]) {
         let partitions = try handle.listPartitions()

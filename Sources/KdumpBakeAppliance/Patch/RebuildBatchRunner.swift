@@ -32,18 +32,16 @@ struct RebuildBatchRunner {
         let rounds = (rebuilds.count + batch.slots - 1) / batch.slots
         let schedule = Duration.seconds(rounds * (limitSeconds + 5) + 30)
         let backstop = min(schedule, remainingBudget)
-        let watchdog = HypervisorWatchdog(pid: try handle.hypervisorPID(), after: backstop)
-        do {
-            _ = try handle.command(batch.arguments)
-            watchdog.cancel()
-        } catch let error as GuestfsError {
-            if watchdog.cancel() == .fired {
-                let names = rebuilds.map(\.kernel).joined(separator: ", ")
-                throw PatchError.stepFailed(backstop < schedule
-                    ? "the kdump initrd rebuilds (\(names)) took longer than --rebuild-budget \(budget.components.seconds) s; the appliance was stopped"
-                    : "the kdump initrd rebuilds (\(names)) did not finish within \(backstop.components.seconds) s; the appliance was stopped")
-            }
-            throw PatchError.stepFailed("the kdump initrd rebuilds could not run: \(error.message)")
+        switch try command(batch.arguments, killingTheApplianceAfter: backstop) {
+        case .finished:
+            break
+        case .timedOut:
+            let names = rebuilds.map(\.kernel).joined(separator: ", ")
+            throw PatchError.stepFailed(backstop < schedule
+                ? "the kdump initrd rebuilds (\(names)) took longer than --rebuild-budget \(budget.components.seconds) s; the appliance was stopped"
+                : "the kdump initrd rebuilds (\(names)) did not finish within \(backstop.components.seconds) s; the appliance was stopped")
+        case .failed(let message):
+            throw PatchError.stepFailed("the kdump initrd rebuilds could not run: \(message)")
         }
         return try rebuilds.indices.map { index in try result(of: rebuilds[index], index: index, in: batch) }
     }
@@ -55,14 +53,27 @@ struct RebuildBatchRunner {
         for rebuild in rebuilds {
             guard let preparation = rebuild.preparation, done.insert(preparation).inserted else { continue }
             let what = "preparing the \(rebuild.tool) configuration for \(rebuilds.map(\.kernel).joined(separator: ", "))"
-            let watchdog = HypervisorWatchdog(pid: try handle.hypervisorPID(), after: limit.duration)
-            do {
-                _ = try handle.command(preparation)
-                watchdog.cancel()
-            } catch let error as GuestfsError {
-                if watchdog.cancel() == .fired { throw PatchError.stepFailed("\(what) did not finish within \(limit); the appliance was stopped") }
-                throw PatchError.stepFailed("\(what) failed: \(error.message)")
+            switch try command(preparation, killingTheApplianceAfter: limit.duration) {
+            case .finished: break
+            case .timedOut: throw PatchError.stepFailed("\(what) did not finish within \(limit); the appliance was stopped")
+            case .failed(let message): throw PatchError.stepFailed("\(what) failed: \(message)")
             }
+        }
+    }
+
+    /// How a guest command run under the appliance watchdog ended.
+    private enum BoundedOutcome { case finished, failed(String), timedOut }
+
+    /// Runs `arguments` in the guest; past `limit` the watchdog kills the appliance, which makes
+    /// the call fail: that failure is told apart from the command's own.
+    private func command(_ arguments: [String], killingTheApplianceAfter limit: Duration) throws -> BoundedOutcome {
+        let watchdog = HypervisorWatchdog(pid: try handle.hypervisorPID(), after: limit)
+        do {
+            _ = try handle.command(arguments)
+            watchdog.cancel()
+            return .finished
+        } catch let error as GuestfsError {
+            return watchdog.cancel() == .fired ? .timedOut : .failed(error.message)
         }
     }
 

@@ -43,6 +43,24 @@ public struct InitrdRebuildBatch: Sendable, Equatable {
     /// Where build `index`'s standard output and error go.
     public func logPath(_ index: Int) -> String { "\(workDirectory)/\(index).log" }
 
+    /// How a build ended, in the words the driver writes both to its status files and after a
+    /// marker's index: `exit CODE CENTISECONDS` or `timeout CENTISECONDS`. `seconds` is nil when
+    /// the duration word is not a number; anything else is not an end.
+    enum BuildEnd: Equatable {
+        case exited(code: Int, seconds: Double?)
+        case timedOut(seconds: Double?)
+
+        static func parse(_ words: ArraySlice<String>) -> BuildEnd? {
+            let seconds: (String) -> Double? = { Int($0).map { Double($0) / 100 } }
+            let words = Array(words)
+            switch words.first {
+            case "exit" where words.count == 3: return Int(words[1]).map { .exited(code: $0, seconds: seconds(words[2])) }
+            case "timeout" where words.count == 2: return .timedOut(seconds: seconds(words[1]))
+            default: return nil
+            }
+        }
+    }
+
     /// The line prefix of the driver's console markers (see `InitrdRebuildMarker`).
     public static let markerPrefix = "kdumpbake-rebuild:"
 

@@ -21,14 +21,10 @@ public enum InitrdRebuildMarker: Sendable, Hashable {
         guard let range = line.range(of: InitrdRebuildBatch.markerPrefix) else { return nil }
         let words = line[range.upperBound...].split(separator: " ").map(String.init)
         guard let index = words.first.flatMap({ Int($0) }), index >= 0 else { return nil }
-        let centiseconds: (String) -> Double? = { Int($0).map { Double($0) / 100 } }
-        switch Array(words.dropFirst()) {
-        case ["started"]: return .started(index: index)
-        case let rest where rest.count == 3 && rest[0] == "exit":
-            guard let code = Int(rest[1]), let seconds = centiseconds(rest[2]) else { return nil }
-            return .exited(index: index, code: code, seconds: seconds)
-        case let rest where rest.count == 2 && rest[0] == "timeout":
-            return centiseconds(rest[1]).map { .timedOut(index: index, seconds: $0) }
+        if Array(words.dropFirst()) == ["started"] { return .started(index: index) }
+        switch InitrdRebuildBatch.BuildEnd.parse(words.dropFirst()) {
+        case .exited(let code, let seconds?): return .exited(index: index, code: code, seconds: seconds)
+        case .timedOut(let seconds?): return .timedOut(index: index, seconds: seconds)
         default: return nil
         }
     }

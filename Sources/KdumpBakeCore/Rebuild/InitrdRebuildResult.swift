@@ -44,16 +44,14 @@ public struct InitrdRebuildResult: Sendable, Equatable, Encodable {
     /// anything else: the build never finished) and the tail of its log.
     public init(rebuild: InitrdRebuild, statusLine: String?, outputTail: [UInt8]) {
         let words = (statusLine ?? "").split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init)
-        let seconds: (String) -> Double? = { Int($0).map { Double($0) / 100 } }
         let output = Self.wholeLines(outputTail)
-        switch words.first {
-        case "exit" where words.count == 3 && Int(words[1]) != nil:
-            let code = Int(words[1])!
+        switch InitrdRebuildBatch.BuildEnd.parse(words[...]) {
+        case .exited(let code, let seconds):
             self.init(kernel: rebuild.kernel, tool: rebuild.tool, outcome: code == 0 ? .succeeded : .failed,
-                      exitCode: code, seconds: seconds(words[2]), output: output)
-        case "timeout" where words.count == 2:
-            self.init(kernel: rebuild.kernel, tool: rebuild.tool, outcome: .timedOut, seconds: seconds(words[1]), output: output)
-        default:
+                      exitCode: code, seconds: seconds, output: output)
+        case .timedOut(let seconds):
+            self.init(kernel: rebuild.kernel, tool: rebuild.tool, outcome: .timedOut, seconds: seconds, output: output)
+        case nil:
             self.init(kernel: rebuild.kernel, tool: rebuild.tool, outcome: .notRun, output: output)
         }
     }
