@@ -70,10 +70,12 @@ extension BootAndLookalikeLane {
             }
 
             // ---- a second patch changes nothing ----
-            let before = try images.map { try FileFingerprint($0.path) }
-            let again = PatchRunner.patch(images.map(\.path), options: PatchOptions(manifest: .builtin(), destination: .inPlace, launchPolicy: Self.policy))
+            // On 8.9 only, whose grubenv block is the subtle read-back; that a second plan edits no BLS entry,
+            // /etc/kernel/cmdline or grubenv on either release is BootLoaderSpecCrashkernelTests' (no appliance).
+            let before = try FileFingerprint(images[1].path)
+            let again = PatchRunner.patch([images[1].path], options: PatchOptions(manifest: .builtin(), destination: .inPlace, launchPolicy: Self.policy))
             for report in again { #expect(report.status == .alreadyCompliant, "\(report.message)") }
-            #expect(try images.map { try FileFingerprint($0.path) } == before)
+            #expect(try FileFingerprint(images[1].path) == before)
 
             // ---- the files, byte for byte, and the guests' own kdumpctl (one appliance) ----
             let handle = try ApplianceLauncher.launch(policy: Self.policy) { handle in
