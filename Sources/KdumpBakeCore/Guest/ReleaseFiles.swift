@@ -29,7 +29,9 @@ public enum ReleaseFiles {
         let parts = versionWord.split(separator: ".")
         guard let major = parts.first.flatMap({ Int($0) }) else { return nil }
         let minor = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
-        return Identity(distro: family.distro, version: DistroVersion(major, minor), productName: line)
+        // As written, up to the minor: `7.9` of `7.9.2009`, the release line the profiles match.
+        let written = parts.prefix(2).joined(separator: ".")
+        return Identity(distro: family.distro, version: DistroVersion(major, minor, written: written), productName: line)
     }
 
     /// `/etc/os-release`: `ID` and `VERSION_ID` (which on el7 has no minor: `"7"`).
@@ -41,7 +43,11 @@ public enum ReleaseFiles {
         let major = parts.first.flatMap { Int($0) } ?? 0
         let minor = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
         let distro = ["ol": "oraclelinux", "scientific": "scientificlinux"][id] ?? id
-        return Identity(distro: distro, version: DistroVersion(major, minor), productName: values.value("PRETTY_NAME") ?? id)
+        // VERSION_ID as written (`22.04`, `12`) when it is a plain version; a short, numeric one only,
+        // since it is guest text that reaches reports.
+        let plain = !versionID.isEmpty && versionID.count <= 16 && versionID.allSatisfy { $0.isASCII && ($0.isNumber || $0 == ".") }
+        let version = DistroVersion(major, minor, written: plain && parts.first.flatMap({ Int($0) }) != nil ? versionID : nil)
+        return Identity(distro: distro, version: version, productName: values.value("PRETTY_NAME") ?? id)
     }
 
     /// The identity from whichever files exist: the Red Hat release file wins because it carries

@@ -4,10 +4,23 @@ import Foundation
 public struct DistroVersion: Comparable, Hashable, Sendable, CustomStringConvertible {
     public var major: Int
     public var minor: Int
+    /// The version as the guest writes it (`22.04`, `12`, `6.4`), for reports; nil: `major.minor`.
+    /// Not part of equality or order: 22.04 is the release line 22.4 that ranges compare.
+    public var written: String?
 
-    public init(_ major: Int, _ minor: Int = 0) {
+    public init(_ major: Int, _ minor: Int = 0, written: String? = nil) {
         self.major = major
         self.minor = minor
+        self.written = written
+    }
+
+    public static func == (lhs: DistroVersion, rhs: DistroVersion) -> Bool {
+        (lhs.major, lhs.minor) == (rhs.major, rhs.minor)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(major)
+        hasher.combine(minor)
     }
 
     /// Parses `"6"` or `"6.4"`; nil for anything else (`"6.x"`, `"6.4.1"`, `""`).
@@ -27,7 +40,7 @@ public struct DistroVersion: Comparable, Hashable, Sendable, CustomStringConvert
         (lhs.major, lhs.minor) < (rhs.major, rhs.minor)
     }
 
-    public var description: String { "\(major).\(minor)" }
+    public var description: String { written ?? "\(major).\(minor)" }
 }
 
 /// A set of versions written the way package managers do: `">=6.3, <7"`.

@@ -98,7 +98,7 @@ extension DebianGuestLane {
             let entry = try #require((document["images"] as? [[String: Any]])?.first)
             let os = try #require(entry["os"] as? [String: String])
             #expect(os["distro"] == "debian")
-            #expect(os["version"]?.split(separator: ".").first == "12")
+            #expect(os["version"] == "12", "as os-release writes it")
             #expect(os["product"] == "Debian GNU/Linux 12 (bookworm)")
             #expect(entry["format"] as? String == "vhd")
 

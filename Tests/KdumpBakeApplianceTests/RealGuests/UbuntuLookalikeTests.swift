@@ -52,9 +52,9 @@ extension DebianGuestLane {
 
             // libguestfs' inspection reads the look-alikes' os-release as Ubuntu.
             let j = try entry(jammy), n = try entry(noble)
-            #expect(j.os["distro"] == "ubuntu" && j.os["version"] == "22.4", "\(j.os)")
+            #expect(j.os["distro"] == "ubuntu" && j.os["version"] == "22.04", "\(j.os)")
             #expect(j.os["product"] == "Ubuntu 22.04.5 LTS", "\(j.os)")
-            #expect(n.os["distro"] == "ubuntu" && n.os["version"] == "24.4", "\(n.os)")
+            #expect(n.os["distro"] == "ubuntu" && n.os["version"] == "24.04", "\(n.os)")
             #expect(n.os["product"] == "Ubuntu 24.04.1 LTS", "\(n.os)")
 
             for (findings, version) in [(j.findings, "1:1.6.10ubuntu2"), (n.findings, "1:1.10.3ubuntu2")] {

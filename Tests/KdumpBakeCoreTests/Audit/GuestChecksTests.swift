@@ -138,6 +138,21 @@ extension Checks {
             #expect(ReleaseFiles.parseOSRelease("garbage") == nil)
         }
 
+        /// Reports show the version as the guest writes it (`22.04`, not `22.4`); matching compares
+        /// the release line, so `22.04` is still 22.4 to a range.
+        @Test func versionsAreShownAsWritten() {
+            let jammy = ReleaseFiles.parseOSRelease("ID=ubuntu\nVERSION_ID=\"22.04\"\n")
+            #expect(jammy?.version.description == "22.04")
+            #expect(jammy?.version == DistroVersion(22, 4))
+            #expect(VersionRange(parsing: ">=22.4, <24")?.contains(jammy!.version) == true)
+            #expect(ReleaseFiles.parseOSRelease("ID=debian\nVERSION_ID=\"12\"\n")?.version.description == "12")
+            #expect(ReleaseFiles.parseRedHatRelease("CentOS Linux release 7.9.2009 (Core)")?.version.description == "7.9")
+            #expect(ReleaseFiles.parseRedHatRelease("CentOS Stream release 9")?.version.description == "9")
+            // Guest text that is not a plain version is not echoed: major.minor stands in.
+            #expect(ReleaseFiles.parseOSRelease("ID=x\nVERSION_ID=\"12 (evil\u{1B}[31m)\"\n")?.version.description == "0.0")
+            #expect(ReleaseFiles.parseOSRelease("ID=x\nVERSION_ID=\"12.\(String(repeating: "0", count: 40))\"\n")?.version.description == "12.0")
+        }
+
         @Test func redHatReleaseWinsForItsMinorVersion() {
             let identity = ReleaseFiles.identify(redhatRelease: "CentOS Linux release 7.9.2009 (Core)\n", osRelease: "ID=centos\nVERSION_ID=7\n")
             #expect(identity?.version == DistroVersion(7, 9))
