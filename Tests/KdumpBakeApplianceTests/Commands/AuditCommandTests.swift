@@ -93,6 +93,24 @@ import Testing
         #expect(run.status == 2)
         #expect(run.stderr.contains("\"golden/*.vhd\" matches no file"))
     }
+
+    /// A fleet manifest: no profiles of its own, the built-in ones with values changed by name. No appliance.
+    @Test func fleetManifestChangesBuiltInProfilesByName() throws {
+        let directory = try HostDirectory()
+        let fleet = directory.path + "/fleet.yaml"
+        try "version: 1\noverrides:\n  el7-azure: {panic_timeout: 10, dump_path: /mnt/crash}\n".write(toFile: fleet, atomically: true, encoding: .utf8)
+        let profiles = try CLIRun.run(["profiles", "--manifest", fleet])
+        #expect(profiles.status == 0, "\(profiles.stderr)")
+        let el7 = profiles.stdout.components(separatedBy: "\n\n").first { $0.hasPrefix("el7-azure\n") } ?? ""
+        #expect(el7.contains("\n  kernel.panic = 10\n") && el7.contains("\n  path /mnt/crash\n"), "\(el7)")
+        #expect(el7.contains("dracut_args --add-drivers \"hv_vmbus hv_storvsc\""), "the values not overridden stay built-in: \(el7)")
+        #expect(profiles.stdout.contains("el6-hyperv\n"))
+
+        try "version: 1\noverrides:\n  el7-azure: {disk_timeout: 100}\n".write(toFile: fleet, atomically: true, encoding: .utf8)
+        let refused = try CLIRun.run(["audit", "--manifest", fleet, "x.vhd"])
+        #expect(refused.status == 2)
+        #expect(refused.stderr == "kdumpbake: \(fleet):3: overrides.el7-azure: disk_timeout is fatal on el7: kdumpctl refuses to start (\"Deprecated kdump config option\")\n")
+    }
 }
 
 

@@ -104,10 +104,7 @@ private func withProfile(_ profile: String) -> String {
     }
 
     @Test func missingRequiredKeys() {
-        #expect(errors("images: []\n") == [
-            "manifest.yaml:1: version: is required",
-            "manifest.yaml:1: profiles: is required",
-        ])
+        #expect(errors("images: []\n") == ["manifest.yaml:1: version: is required"])
         #expect(errors(withProfile("  - name: p\n")) == [
             "manifest.yaml:3: profiles[0].family: is required",
             "manifest.yaml:3: profiles[0].match: is required",
@@ -221,5 +218,64 @@ private func withProfile(_ profile: String) -> String {
     @Test(arguments: ["6.x", "", ">=", "6.3,", "~>6", ">=6.3.1", "six", ">=-1", "6..3"])
     func rejects(range: String) {
         #expect(VersionRange(parsing: range) == nil)
+    }
+}
+
+/// A fleet manifest lists images and uses the built-in profiles, changing a few values by profile
+/// name, instead of copying every profile (issue 16, item 5).
+@Suite struct FleetManifestTests {
+    @Test func withoutProfilesTheBuiltInOnesAreUsed() throws {
+        let manifest = try Manifest.parse("version: 1\nimages: [golden/*.vhd]\nunmatched: skip\n", file: "fleet.yaml")
+        #expect(manifest.images == ["golden/*.vhd"] && manifest.unmatched == .skip)
+        #expect(manifest.profiles == Manifest.builtin().profiles)
+        #expect(manifest.source == "fleet.yaml")
+    }
+
+    @Test func overridesReplaceOnlyTheKeysGiven() throws {
+        let manifest = try Manifest.parse("""
+            version: 1
+            images: [a.vhd]
+            overrides:
+              el7-azure: {panic_timeout: 10, dump_path: /mnt/crash}
+              debian-azure:
+                extra_modules: [hv_vmbus, hv_storvsc, nvme]
+            """, file: "fleet.yaml")
+        let builtin = Manifest.builtin()
+        let el7 = try #require(manifest.profile(named: "el7-azure"))
+        var expected = try #require(builtin.profile(named: "el7-azure"))
+        expected.values.panicTimeout = 10
+        expected.values.dumpPath = "/mnt/crash"
+        #expect(el7 == expected, "everything else, add_drivers and crashkernel included, stays built-in")
+        #expect(manifest.profile(named: "debian-azure")?.values.extraModules == ["hv_vmbus", "hv_storvsc", "nvme"])
+        // Profiles not named are untouched, and their order (which decides matching) too.
+        #expect(manifest.profiles.map(\.name) == builtin.profiles.map(\.name))
+        #expect(manifest.profile(named: "el6-hyperv") == builtin.profile(named: "el6-hyperv"))
+    }
+
+    @Test func overridesAreCheckedAgainstTheProfilesFamily() {
+        #expect(errors("""
+            version: 1
+            overrides:
+              el7-azure: {disk_timeout: 100}
+              debian-azure: {blacklist: [hv_vmbus]}
+              panic-only-el7: {extra_modules: [ata_piix]}
+              el6-hyperv: {panic_timeout: 0}
+              no-such-profile: {panic_timeout: 5}
+            """) == [
+            #"manifest.yaml:3: overrides.el7-azure: disk_timeout is fatal on el7: kdumpctl refuses to start ("Deprecated kdump config option")"#,
+            "manifest.yaml:4: overrides.debian-azure: blacklist has no effect on kdump-tools (a kdump.conf value); name drivers with extra_modules",
+            "manifest.yaml:5: overrides.panic-only-el7: profile panic-only-el7 is kdump: disabled, and disabled contradicts values.extra_modules: a panic-only profile leaves kdump alone",
+            "manifest.yaml:6: overrides.el6-hyperv.panic_timeout: 0 means never reboot after a panic; use a positive number of seconds",
+            "manifest.yaml:7: overrides.no-such-profile: unknown key (known keys: \(Manifest.builtin().profiles.map(\.name).sorted().joined(separator: ", ")))",
+        ])
+    }
+
+    @Test func overridesNeedTheBuiltInProfiles() {
+        #expect(errors(withProfile("""
+              - name: p
+                family: el6
+                match: {distro: centos, versions: "6"}
+            overrides: {el6-hyperv: {panic_timeout: 10}}
+            """)) == ["manifest.yaml:6: overrides: changes the built-in profiles, and this manifest lists its own: set the values in its profiles instead"])
     }
 }
