@@ -94,6 +94,19 @@ import Testing
         #expect(run.stderr.contains("\"golden/*.vhd\" matches no file"))
     }
 
+    /// `kdumpbake --help` names every subcommand with its purpose and shows an example of each,
+    /// in lines that fit a terminal of 80 columns (issue 16, item 6).
+    @Test func helpListsEverySubcommandWithAnExample() throws {
+        let help = try CLIRun.run(["--help"])
+        #expect(help.status == 0)
+        let lines = help.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        for subcommand in ["audit", "patch", "drill", "recover", "render", "profiles"] {
+            #expect(lines.contains { $0.hasPrefix("  \(subcommand) ") }, "\(subcommand) listed")
+            #expect(lines.contains { $0.hasPrefix("  kdumpbake \(subcommand) ") }, "example of \(subcommand)")
+        }
+        #expect(lines.allSatisfy { $0.count <= 79 }, "\(lines.filter { $0.count > 79 })")
+    }
+
     /// A fleet manifest: no profiles of its own, the built-in ones with values changed by name. No appliance.
     @Test func fleetManifestChangesBuiltInProfilesByName() throws {
         let directory = try HostDirectory()
