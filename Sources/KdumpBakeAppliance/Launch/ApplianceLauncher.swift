@@ -105,7 +105,14 @@ public enum ApplianceLauncher {
         case .forceTCG: return false
         case .explicit(let settings): return !settings.contains("force_tcg") && kvmDeviceUsable()
         case .automatic:
-            if kvmKnownBroken.withLock({ $0 }) || !kvmDeviceUsable() { return false }
+            if kvmKnownBroken.withLock({ $0 }) { return false }
+            if let problem = kvmDeviceProblem() {
+                // libguestfs would fall back to TCG silently; the user should know why it is slow.
+                if !toldNoKVMDevice.withLock({ told in defer { told = true }; return told }) {
+                    log("\(problem); using TCG software emulation, which is slower (see the README, \"KVM, TCG and the appliance\")")
+                }
+                return false
+            }
             guard let note = KVMFailureMemory.path(), let reason = KVMFailureMemory.failureThisBoot(note: note) else { return true }
             kvmKnownBroken.withLock { $0 = true }
             log("KVM failed on this host earlier since it booted (\(reason)); using TCG software emulation. Remove \(note) to try KVM again.")
@@ -121,8 +128,16 @@ public enum ApplianceLauncher {
 
     /// libguestfs only tries KVM when it can open /dev/kvm; otherwise it uses TCG by itself.
     private static func kvmDeviceUsable() -> Bool {
-        access("/dev/kvm", R_OK | W_OK) == 0
+        kvmDeviceProblem() == nil
     }
+
+    /// Why `device` cannot be used for KVM (`/dev/kvm: Permission denied`), or nil when it can.
+    static func kvmDeviceProblem(device: String = "/dev/kvm") -> String? {
+        access(device, R_OK | W_OK) == 0 ? nil : "\(device): \(String(cString: strerror(errno)))"
+    }
+
+    /// Set once the missing /dev/kvm was reported: once per process is enough.
+    private static let toldNoKVMDevice = Mutex(false)
 
     /// libguestfs's message without the call name it is prefixed with in `description`.
     private static func message(of error: Error) -> String {

@@ -2,6 +2,7 @@ import Foundation
 import Guestfs
 import HostProcess
 @testable import KdumpBakeAppliance
+import TestSupport
 import Testing
 
 @Suite struct LaunchPolicyTests {
@@ -21,6 +22,15 @@ import Testing
 
     @Test func noSettingMeansAutomaticFallback() {
         #expect(LaunchPolicy.fromEnvironment([:]).accelerator == .automatic)
+    }
+
+    /// Without a usable /dev/kvm libguestfs uses TCG silently; kdumpbake names the reason instead.
+    @Test func anUnusableKVMDeviceIsNamed() throws {
+        #expect(ApplianceLauncher.kvmDeviceProblem(device: "/nonexistent/kvm") == "/nonexistent/kvm: No such file or directory")
+        let directory = try HostDirectory()
+        let device = directory.path + "/kvm"
+        #expect(FileManager.default.createFile(atPath: device, contents: nil, attributes: [.posixPermissions: 0o600]))
+        #expect(ApplianceLauncher.kvmDeviceProblem(device: device) == nil)
     }
 }
 
