@@ -24,6 +24,7 @@ extension KdumpBakeCommand {
         @OptionGroup var profile: ProfileOption
         @OptionGroup var appliance: ApplianceOptions
         @OptionGroup var pipeline: PipelineOptions
+        @OptionGroup var packer: PackerOptions
 
         @Flag(name: .long, help: "Patch the images themselves (after verification; see the README for the commit window).")
         var inPlace = false
@@ -64,11 +65,13 @@ extension KdumpBakeCommand {
             if rebuildTimeout <= 0 { throw ValidationError("--rebuild-timeout must be positive") }
             if rebuildBudget <= 0 { throw ValidationError("--rebuild-budget must be positive") }
             if let rebuildJobs, rebuildJobs <= 0 { throw ValidationError("--rebuild-jobs must be positive") }
+            if packer.packerManifest != nil && !images.isEmpty { throw ValidationError("name the images or give --packer-manifest, not both") }
         }
 
         func run() throws {
             let loaded = try manifest.loadManifest()
-            guard let paths = pipeline.select(try manifest.images(arguments: images, manifest: loaded)) else { return }
+            let named = try packer.images() ?? manifest.images(arguments: images, manifest: loaded)
+            guard let paths = pipeline.select(named) else { return }
             let templateSet: TemplateSet
             do {
                 templateSet = try templates.map(TemplateSet.overriding(with:)) ?? .builtin()

@@ -72,6 +72,14 @@ import Testing
         #expect(both.status == 2)
         let missingDirectory = try CLIRun.run(["patch", "--output", "/nonexistent/out", "/dev/null"])
         #expect(missingDirectory.status == 2)
+        // --packer-manifest names the images itself; a manifest that cannot be read is one line.
+        let imagesAndPacker = try CLIRun.run(["patch", "--in-place", "--packer-manifest", "m.json", "x.vhd"])
+        #expect(imagesAndPacker.status == 2 && imagesAndPacker.stderr.contains("name the images or give --packer-manifest, not both"))
+        let buildAlone = try CLIRun.run(["patch", "--in-place", "--packer-build", "golden"])
+        #expect(buildAlone.status == 2 && buildAlone.stderr.contains("--packer-build needs --packer-manifest"))
+        let noManifest = try CLIRun.run(["patch", "--in-place", "--packer-manifest", "/nonexistent/packer-manifest.json"])
+        #expect(noManifest.status == 2)
+        #expect(noManifest.stderr == "kdumpbake: /nonexistent/packer-manifest.json: cannot be read\n", "\(noManifest.stderr)")
 
         // Two inputs named alike would land on one --output file: both refused before any work.
         let directory = try HostDirectory()
