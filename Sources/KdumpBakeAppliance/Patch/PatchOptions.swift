@@ -14,6 +14,9 @@ public struct PatchOptions: Sendable {
     public var profileName: String?
     public var templates: TemplateSet
     public var destination: Destination
+    /// With `.directory`: write the copy in this format (`--output-format`); nil: the input's. A VHD
+    /// is written fixed, its virtual size rounded up to a whole MiB as Azure requires.
+    public var outputFormat: DiskImageFormat?
     public var dryRun: Bool
     public var launchPolicy: LaunchPolicy
     /// Bound on each mkdumprd run.

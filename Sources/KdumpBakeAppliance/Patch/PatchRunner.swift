@@ -12,7 +12,7 @@ public enum PatchRunner {
         var options = options
         // The cores not used by other jobs go to mkdumprd (dracut) inside each appliance.
         options.applianceCPUs = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount / max(1, min(jobs, paths.count))))
-        let clashing = outputClashes(paths, destination: options.destination)
+        let clashing = outputClashes(paths, destination: options.destination, format: options.outputFormat)
         return ParallelRunner.map(paths, jobs: jobs) { [options] path in
             let clock = ProgressClock(image: path, sink: events)
             clock.emit(.started, "patching")
@@ -26,9 +26,9 @@ public enum PatchRunner {
 
     /// With `--output DIR`, inputs from different folders with the same file name would land on
     /// the same DIR/NAME, the later one silently replacing the first: all of them are refused.
-    static func outputClashes(_ paths: [String], destination: PatchOptions.Destination) -> Set<String> {
+    static func outputClashes(_ paths: [String], destination: PatchOptions.Destination, format: DiskImageFormat? = nil) -> Set<String> {
         guard case .directory = destination else { return [] }
-        let byName = Dictionary(grouping: Set(paths), by: { ($0 as NSString).lastPathComponent })
+        let byName = Dictionary(grouping: Set(paths), by: { OutputImageName.fileName(for: $0, format: format) })
         return Set(byName.values.filter { $0.count > 1 }.flatMap { $0 })
     }
 
@@ -115,6 +115,15 @@ struct PatchTransaction {
             report.output = nil
             report.findings = before
             report.message = "\(path): already compliant with \(profile.name); nothing written"
+            // Asked for another format (an Azure VHD from a raw build): the unchanged guest is still converted.
+            if let target = options.outputFormat, target != format, output != path, !options.dryRun {
+                try handle.shutdown()
+                try Interruption.checkpoint()
+                log("writing \(output)")
+                try Interruption.committing { try land(overlay: overlay, format: format, output: output, work: work.path) }
+                report.output = output
+                report.message = "\(path): already compliant with \(profile.name); written to \(output) as \(target.rawValue), unchanged"
+            }
             return report
         }
         let plan = try PatchPlanner(templates: options.templates).plan(facts: try guest.facts(), profile: profile)
@@ -160,7 +169,7 @@ struct PatchTransaction {
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw DiskImageError(path: directory, message: "output directory does not exist")
         }
-        let output = (directory as NSString).appendingPathComponent((path as NSString).lastPathComponent)
+        let output = (directory as NSString).appendingPathComponent(OutputImageName.fileName(for: path, format: options.outputFormat))
         if URL(fileURLWithPath: output).standardizedFileURL.resolvingSymlinksInPath() == URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath() {
             throw DiskImageError(path: output, message: "--output would overwrite the input image; use --in-place for that")
         }
@@ -217,8 +226,18 @@ struct PatchTransaction {
             }
         } else {
             let partial = partialPath(for: output)
+            let target = options.outputFormat ?? format
             do {
-                try QemuImg.convert(overlay, to: partial, format: format, progress: progress.report(fraction:))
+                if target == .vhd, target != format {
+                    // Azure takes whole MiB only; the input's own VHD size is kept as it is (vhd.format judges it).
+                    let size = try QemuImg.virtualSize(ofOverlay: overlay)
+                    let rounded = AzureVHDSize.roundedUp(size)
+                    if rounded != size {
+                        progress.message("virtual size \(size) bytes rounded up to \(rounded) (\(rounded >> 20) MiB): Azure takes whole MiB only; the disk gains \(rounded - size) zero bytes at its end")
+                        try QemuImg.resize(overlay: overlay, to: rounded)
+                    }
+                }
+                try QemuImg.convert(overlay, to: partial, format: target, progress: progress.report(fraction:))
                 try RawFile(path: partial, access: .read).sync()
                 guard rename(partial, output) == 0 else { throw DiskImageError(path: output, errno: errno) }
             } catch {
@@ -226,7 +245,7 @@ struct PatchTransaction {
                 throw PatchError.outputFailed("writing \(output) failed: \(error); no partial output left")
             }
         }
-        if format == .vhd {
+        if (output == path ? format : options.outputFormat ?? format) == .vhd {
             let footer = try VHDFooter.read(path: output)
             guard footer.checksumIsValid, footer.diskType == .fixed || footer.diskType == .dynamic else {
                 throw PatchError.stepFailed("\(output): the VHD footer is not valid after writing")

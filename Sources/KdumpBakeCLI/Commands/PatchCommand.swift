@@ -33,6 +33,16 @@ extension KdumpBakeCommand {
                 completion: .directory)
         var output: String?
 
+        @Option(name: .long, help: ArgumentHelp(
+            "With --output: write the copies in this format (vhd: a fixed VHD, size rounded up to a whole MiB, as Azure requires). Default: the input's.",
+            valueName: "format"))
+        var outputFormat: OutputFormat?
+
+        enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+            case vhd, raw, qcow2
+            var diskImageFormat: DiskImageFormat { DiskImageFormat(rawValue: rawValue)! }
+        }
+
         @Flag(name: .long, help: "Open read-only and print the diff of every file and every command; change nothing.")
         var dryRun = false
 
@@ -65,6 +75,7 @@ extension KdumpBakeCommand {
             if rebuildTimeout <= 0 { throw ValidationError("--rebuild-timeout must be positive") }
             if rebuildBudget <= 0 { throw ValidationError("--rebuild-budget must be positive") }
             if let rebuildJobs, rebuildJobs <= 0 { throw ValidationError("--rebuild-jobs must be positive") }
+            if outputFormat != nil && output == nil { throw ValidationError("--output-format needs --output DIR (an image patched in place keeps its format)") }
             if packer.packerManifest != nil && !images.isEmpty { throw ValidationError("name the images or give --packer-manifest, not both") }
         }
 
@@ -84,6 +95,7 @@ extension KdumpBakeCommand {
                 launchPolicy: appliance.launchPolicy(verbose: pipeline.verbose), rebuildTimeout: .seconds(rebuildTimeout))
             patchOptions.rebuildBudget = .seconds(rebuildBudget)
             patchOptions.rebuildJobs = rebuildJobs
+            patchOptions.outputFormat = outputFormat?.diskImageFormat
             let progress = pipeline.progress()
             let reports = PatchRunner.patch(paths, options: patchOptions, jobs: pipeline.effectiveJobs, events: progress.handle)
             if let directory = pipeline.report {

@@ -46,6 +46,21 @@ package enum QemuImg {
         try run(arguments + [overlay, output], progress: progress)
     }
 
+    /// The virtual size of a qcow2 kdumpbake made (the overlay), from `qemu-img info --output=json`.
+    package static func virtualSize(ofOverlay overlay: String) throws -> UInt64 {
+        let data = try run(["info", "--output=json", "-f", "qcow2", overlay], collectOutput: true)
+        guard let info = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let size = (info["virtual-size"] as? NSNumber)?.uint64Value else {
+            throw Failure(arguments: ["info"], message: "no virtual-size in qemu-img info's output")
+        }
+        return size
+    }
+
+    /// Grows the overlay's virtual disk to `bytes` (zeros at the end); its backing image is untouched.
+    package static func resize(overlay: String, to bytes: UInt64) throws {
+        try run(["resize", "-q", "-f", "qcow2", overlay, String(bytes)])
+    }
+
     /// Runs qemu-img; with `progress`, adds `-p` and reports its percentages (0…1) as they come,
     /// otherwise `-q`. Long on real images (a 30 GB VHD), so worth showing.
     /// With `collectOutput`, returns what it printed on stdout.
