@@ -21,14 +21,33 @@ public struct DriveOptions: Sendable, Equatable {
     public var cachemode: CacheMode?
     /// Discard (TRIM) passthrough; nil: libguestfs's default, `disable`.
     public var discard: Discard?
+    /// Where a network drive is served from; nil: the image is a local file. With a server, the
+    /// path given to `addDrive` is the path on that server (`/dir/image.vhd`).
+    public var network: NetworkSource?
 
-    public init(format: Format, readonly: Bool, refuseWrites: Bool = false, label: String? = nil, cachemode: CacheMode? = nil, discard: Discard? = nil) {
+    public init(format: Format, readonly: Bool, refuseWrites: Bool = false, label: String? = nil, cachemode: CacheMode? = nil,
+                discard: Discard? = nil, network: NetworkSource? = nil) {
         self.format = format
         self.readonly = readonly
         self.refuseWrites = refuseWrites
         self.label = label
         self.cachemode = cachemode
         self.discard = discard
+        self.network = network
+    }
+
+    /// `guestfs_add_drive_opts`'s `protocol` and `server`: qemu reads the drive over the
+    /// network itself (for `http`, with qemu's curl block driver and HTTP range requests).
+    public struct NetworkSource: Sendable, Equatable {
+        /// libguestfs's protocol name: `http`, `https`, `nbd`, …
+        public var `protocol`: String
+        /// `host:port`, `tcp:host:port` or `unix:/path`, as libguestfs documents them.
+        public var server: String
+
+        public init(protocol: String, server: String) {
+            self.protocol = `protocol`
+            self.server = server
+        }
     }
 
     /// A qemu block format name. A type with the names libguestfs documents as constants; any
@@ -73,12 +92,28 @@ extension GuestfsHandle {
                         if let label { args.bitmask |= kdb_ADD_DRIVE_LABEL; args.label = label }
                         if let cachemode { args.bitmask |= kdb_ADD_DRIVE_CACHEMODE; args.cachemode = cachemode }
                         if let discard { args.bitmask |= kdb_ADD_DRIVE_DISCARD; args.discard = discard }
-                        try check("add_drive_opts", guestfs_add_drive_opts_argv(raw, path, &args))
+                        try withNetworkSource(options.network) { protocolName, servers in
+                            if let protocolName, let servers {
+                                args.bitmask |= kdb_ADD_DRIVE_PROTOCOL | kdb_ADD_DRIVE_SERVER
+                                args.protocol = protocolName
+                                args.server = servers
+                            }
+                            try check("add_drive_opts", guestfs_add_drive_opts_argv(raw, path, &args))
+                        }
                         if options.readonly && options.refuseWrites { readOnlyDriveIndices.append(driveCount) }
                         driveCount += 1
                     }
                 }
             }
+        }
+    }
+
+    /// Calls `body` with the C forms of a network source (both NULL for a local file).
+    private func withNetworkSource(_ network: DriveOptions.NetworkSource?,
+                                   _ body: (UnsafePointer<CChar>?, UnsafePointer<UnsafeMutablePointer<CChar>?>?) throws -> Void) throws {
+        guard let network else { return try body(nil, nil) }
+        try network.protocol.withCString { protocolName in
+            try withCStringArray([network.server]) { servers in try body(protocolName, servers) }
         }
     }
 

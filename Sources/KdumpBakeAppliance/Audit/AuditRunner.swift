@@ -7,11 +7,14 @@ public struct AuditOptions: Sendable {
     /// Use this profile for every image instead of matching (needed for opt-in profiles).
     public var profileName: String?
     public var launchPolicy: LaunchPolicy
+    /// How images on web servers are read.
+    public var http: HTTPOptions
 
-    public init(manifest: Manifest, profileName: String? = nil, launchPolicy: LaunchPolicy = LaunchPolicy()) {
+    public init(manifest: Manifest, profileName: String? = nil, launchPolicy: LaunchPolicy = LaunchPolicy(), http: HTTPOptions = HTTPOptions()) {
         self.manifest = manifest
         self.profileName = profileName
         self.launchPolicy = launchPolicy
+        self.http = http
     }
 }
 
@@ -24,12 +27,17 @@ public enum AuditRunner {
     /// Audits with up to `jobs` appliances at once: the images are split into `jobs` contiguous
     /// groups, each audited in one appliance, and the reports come back in input order.
     public static func audit(_ paths: [String], options: AuditOptions, jobs: Int, events: @escaping ProgressSink) -> [ImageReport] {
-        let groups = Self.groups(paths, count: jobs)
+        audit(paths.map(ImageSource.file), options: options, jobs: jobs, events: events)
+    }
+
+    /// Audits files and images on web servers alike (see `ImageSource`).
+    public static func audit(_ sources: [ImageSource], options: AuditOptions, jobs: Int, events: @escaping ProgressSink) -> [ImageReport] {
+        let groups = Self.groups(sources, count: jobs)
         return ParallelRunner.map(groups, jobs: jobs) { group in
-            let clocks = group.map { ProgressClock(image: $0, sink: events) }
+            let clocks = group.map { ProgressClock(image: $0.name, sink: events) }
             for clock in clocks { clock.emit(.started, group.count == 1 ? "auditing" : "auditing, \(group.count) images in one appliance") }
             let run = ProgressClock(image: nil, sink: events)
-            let steps = Dictionary(zip(group, clocks.map(StepProgress.init)), uniquingKeysWith: { first, _ in first })
+            let steps = Dictionary(zip(group.map(\.name), clocks.map(StepProgress.init)), uniquingKeysWith: { first, _ in first })
             let reports = audit(group, options: options, steps: steps) { run.emit(.message, $0) }
             for (clock, report) in zip(clocks, reports) {
                 clock.emit(.finished, "\(report.verdict) (\(report.profile ?? "no profile"))", status: .audit(report.verdict))
@@ -39,46 +47,49 @@ public enum AuditRunner {
     }
 
     /// Splits into at most `count` contiguous groups of nearly equal size.
-    static func groups(_ paths: [String], count: Int) -> [[String]] {
+    static func groups<Image>(_ paths: [Image], count: Int) -> [[Image]] {
         let count = max(1, min(count, paths.count))
         let size = (paths.count + count - 1) / max(count, 1)
         return stride(from: 0, to: paths.count, by: max(size, 1)).map { Array(paths[$0..<min($0 + size, paths.count)]) }
     }
 
     public static func audit(_ paths: [String], options: AuditOptions, log: @escaping (String) -> Void = { _ in }) -> [ImageReport] {
-        audit(paths, options: options, steps: [:], log: log)
+        audit(paths.map(ImageSource.file), options: options, steps: [:], log: log)
     }
 
-    /// `steps`: per image path, where its steps and progress go.
-    static func audit(_ paths: [String], options: AuditOptions, steps: [String: StepProgress], log: @escaping (String) -> Void) -> [ImageReport] {
+    /// `steps`: per image name, where its steps and progress go.
+    static func audit(_ sources: [ImageSource], options: AuditOptions, steps: [String: StepProgress], log: @escaping (String) -> Void) -> [ImageReport] {
         var reports: [ImageReport] = []
         var opened: [OpenedImage] = []
-        for path in paths {
+        for source in sources {
             do {
-                let lock = try ImageLock(path: path, mode: .shared)
-                if UndoJournal.exists(for: path) { throw DiskImageError(path: path, message: UndoJournal.refusal(for: path)) }
-                let format = try DiskImageFormat.detect(path: path)
-                reports.append(ImageReport(path: path, format: format, findings: [VHDFormatCheck.run(path: path, format: format)]))
-                opened.append(OpenedImage(reportIndex: reports.count - 1, path: path, format: format, lock: lock))
+                let image = try OpenedImage.open(source, reportIndex: reports.count, http: options.http)
+                reports.append(ImageReport(path: image.path, format: image.format, findings: [image.vhdFormatFinding()]))
+                opened.append(image)
             } catch {
-                reports.append(ImageReport(path: path, findings: [Finding(check: .imageOpen, status: .error, message: "\(error)", path: path)]))
+                reports.append(ImageReport(path: source.name, findings: [Finding(check: .imageOpen, status: .error, message: "\(error)", path: source.name)]))
             }
         }
         guard !opened.isEmpty else { return reports }
-        for (index, findings) in auditGuests(opened, options: options, steps: steps, log: log).sorted(by: { $0.0 < $1.0 }) {
+        let audited = auditGuests(opened, options: options, steps: steps, log: log)
+        for image in opened { image.close(log: log) }
+        for (index, findings) in audited.sorted(by: { $0.0 < $1.0 }) {
             reports[index].findings += findings.findings
             reports[index].os = findings.os.map(ImageReport.OS.init)
             reports[index].profile = findings.profile
         }
+        // A remote image whose server failed mid-audit: its findings rest on reads that failed.
+        for image in opened {
+            guard let failure = image.remote?.image.failure else { continue }
+            reports[image.reportIndex].findings = [Finding(check: .imageOpen, status: .error, message: "\(failure)", path: image.path)]
+                + GuestChecks.notRun(.skip, because: "the image could not be read from its server")
+            reports[image.reportIndex].os = nil
+        }
         return reports
     }
 
-    struct OpenedImage {
-        let reportIndex: Int
-        let path: String
-        let format: DiskImageFormat
-        let lock: ImageLock
-    }
+    /// Every image of a group was refused by qemu: the appliance is not launched.
+    private struct NoImageAttached: Error {}
 
     struct GuestAudit {
         var os: GuestOS?
@@ -101,7 +112,7 @@ public enum AuditRunner {
                 refused = []
                 for image in images {
                     do {
-                        try handle.addDrive(image.path, DriveOptions(format: .init(image.format), readonly: true))
+                        try image.attach(to: handle)
                         attached.append(image)
                     } catch {
                         let reason = "\(error)".split(separator: "\n").first.map(String.init) ?? "\(error)"
@@ -109,9 +120,10 @@ public enum AuditRunner {
                         refused.append((image.reportIndex, GuestAudit(findings: [finding] + GuestChecks.notRun(.skip, because: "the image could not be attached"))))
                     }
                 }
+                // Nothing to launch for: each image already has its reason.
+                if attached.isEmpty { throw NoImageAttached() }
             }
             defer { try? handle.shutdown() }
-            guard !attached.isEmpty else { return refused }
             let devices = try handle.listDevices()
             let (filesystems, identities) = try RootFinder.probeFilesystems(handle, devices: devices)
             if attached.count > 1, filesystems.contains(where: { !$0.device.hasPrefix("/dev/sd") }) {
@@ -130,6 +142,8 @@ public enum AuditRunner {
                 return (image.reportIndex, auditGuest(onDrive, drive: drive, handle: handle, unidentified: &unidentified, options: options,
                                                       rootMounted: mounted != nil && onDrive == [mounted!]))
             }
+        } catch is NoImageAttached {
+            return refused
         } catch {
             let finding = Finding(check: .osSupported, status: .error, message: "the appliance failed: \(error)")
             let failed = (attached.isEmpty ? images : attached).map {

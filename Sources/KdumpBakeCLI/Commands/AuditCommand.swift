@@ -22,6 +22,7 @@ extension KdumpBakeCommand {
         @OptionGroup var profile: ProfileOption
         @OptionGroup var appliance: ApplianceOptions
         @OptionGroup var pipeline: PipelineOptions
+        @OptionGroup(title: "Images on web servers") var remote: RemoteImageOptions
 
         @Option(name: .long, help: "Report format.")
         var format: Format = .text
@@ -30,17 +31,20 @@ extension KdumpBakeCommand {
                 completion: .file())
         var output: String?
 
-        @Argument(help: ArgumentHelp("Disk images (VHD, raw, qcow2). Default: the manifest's images.", valueName: "image"),
+        @Argument(help: ArgumentHelp("Disk images (VHD, raw, qcow2): files, or http(s):// URLs read in place by range requests. Default: the manifest's images.",
+                                     valueName: "image"),
                   completion: .file())
         var images: [String] = []
 
         func run() throws {
             let loaded = try manifest.loadManifest()
-            guard let paths = pipeline.select(try manifest.images(arguments: images, manifest: loaded)) else { return }
+            let sources = try remote.sources(arguments: images, manifestOptions: manifest, manifest: loaded)
+            guard let selected = pipeline.select(sources.map(\.name)) else { return }
             let progress = pipeline.progress()
             let options = AuditOptions(manifest: loaded, profileName: profile.profile,
-                                       launchPolicy: appliance.launchPolicy(verbose: pipeline.verbose))
-            let reports = AuditRunner.audit(paths, options: options, jobs: pipeline.effectiveJobs, events: progress.handle)
+                                       launchPolicy: appliance.launchPolicy(verbose: pipeline.verbose), http: remote.http)
+            let chosen = Set(selected)
+            let reports = AuditRunner.audit(sources.filter { chosen.contains($0.name) }, options: options, jobs: pipeline.effectiveJobs, events: progress.handle)
             let document = AuditDocument(images: reports)
             if let directory = pipeline.report {
                 do { try ReportDirectory.write(audit: document, to: directory) } catch { throw CommandFailure.environment("\(error)") }

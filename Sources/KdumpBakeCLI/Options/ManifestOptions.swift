@@ -21,7 +21,14 @@ struct ManifestOptions: ParsableArguments {
 
     /// Images from the command line, or else the manifest's `images` (relative to the manifest,
     /// globs expanded, sorted).
+    ///
+    /// URLs are refused here: only `audit` reads images in place (`RemoteImageOptions`); every
+    /// other command works on a local file.
     func images(arguments: [String], manifest: Manifest) throws -> [String] {
+        if let url = arguments.first(where: RemoteImageURL.looksLikeURL) {
+            let name = (try? RemoteImageURL(url))?.redacted ?? "a URL argument"
+            throw CommandFailure.input("\(name): this command works on local image files only (download the image first, e.g. with azcopy or curl -o); only audit reads images in place over HTTP")
+        }
         if !arguments.isEmpty { return arguments }
         guard let manifestPath = self.manifest, !manifest.images.isEmpty else {
             throw CommandFailure.input("no images given: name them on the command line or in the manifest's images:")

@@ -30,15 +30,21 @@ public enum DiskImageFormat: String, Sendable, Equatable, CaseIterable {
     public static func detect(path: String) throws -> DiskImageFormat {
         let file = try DiskImageFile(path: path)
         defer { file.close() }
-        guard file.size > 0 else { throw DiskImageError(path: path, message: "empty file, not a disk image") }
-        if let refusal = try ContainerReferences.refusal(in: ContainerBytes(size: file.size, reader: file.read)) {
-            throw DiskImageError(path: path, message: refusal)
+        return try detect(file.containerBytes, name: path)
+    }
+
+    /// Detects the format of an image read through `bytes` (a host file, or a remote image read
+    /// by ranges); errors name the image `name`.
+    package static func detect(_ bytes: ContainerBytes, name: String) throws -> DiskImageFormat {
+        guard bytes.size > 0 else { throw DiskImageError(path: name, message: "empty file, not a disk image") }
+        if let refusal = try ContainerReferences.refusal(in: bytes) {
+            throw DiskImageError(path: name, message: refusal)
         }
-        let head = try file.read(at: 0, count: 512)
+        let head = try bytes.read(at: 0, count: 512)
         if head.starts(with: ContainerReferences.qcow2Magic) { return .qcow2 }
         if head.starts(with: VHDFooter.cookie) { return .vhd }
-        if file.size >= UInt64(VHDFooter.size),
-           try file.read(at: file.size - UInt64(VHDFooter.size), count: 8) == VHDFooter.cookie {
+        if bytes.size >= UInt64(VHDFooter.size),
+           try bytes.read(at: bytes.size - UInt64(VHDFooter.size), count: 8) == VHDFooter.cookie {
             return .vhd
         }
         return .raw
@@ -79,6 +85,9 @@ package struct DiskImageFile {
 
     func close() { _ = Glibc.close(descriptor) }
 
+    /// The open file as `ContainerBytes` (valid until `close`).
+    package var containerBytes: ContainerBytes { ContainerBytes(size: size, reader: read) }
+
     /// The size of the file at `path`.
     static func size(of path: String) throws -> UInt64 {
         let file = try DiskImageFile(path: path)
@@ -109,12 +118,12 @@ extension VHDFooter {
     public static func read(path: String) throws -> VHDFooter {
         let file = try DiskImageFile(path: path)
         defer { file.close() }
-        return try read(from: file)
+        return try read(from: file.containerBytes)
     }
 
-    /// Reads and parses the footer of an image file already open.
-    package static func read(from file: DiskImageFile) throws -> VHDFooter {
-        guard file.size >= UInt64(size) else { throw VHDFooterError.wrongLength(Int(file.size)) }
-        return try VHDFooter(try file.read(at: file.size - UInt64(size), count: size))
+    /// Reads and parses the footer of an image (its last 512 bytes).
+    package static func read(from bytes: ContainerBytes) throws -> VHDFooter {
+        guard bytes.size >= UInt64(size) else { throw VHDFooterError.wrongLength(Int(bytes.size)) }
+        return try VHDFooter(try bytes.read(at: bytes.size - UInt64(size), count: size))
     }
 }

@@ -7,20 +7,25 @@ public enum VHDFormatCheck {
     static let maximumSize: UInt64 = 1023 << 30
 
     public static func run(path: String, format: DiskImageFormat) -> Finding {
+        let file: DiskImageFile
+        do { file = try DiskImageFile(path: path) } catch { return Finding(check: id, status: .fail, message: "\(error)", path: path) }
+        defer { file.close() }
+        return run(file.containerBytes, name: path, fileName: path, format: format)
+    }
+
+    /// The check on an image read through `bytes`; `name` is how findings name it, `fileName`
+    /// the name its extension is taken from (a URL's path, without the query).
+    package static func run(_ file: ContainerBytes, name path: String, fileName: String, format: DiskImageFormat) -> Finding {
         guard format == .vhd else {
             // A non-VHD named .vhd is the one damage a raw or qcow2 file can have here.
-            let damage = ContainerDamage.problems(path: path, format: format)
-            if !damage.isEmpty {
-                return Finding(check: id, status: .fail, message: damage.joined(separator: "; ") + "; Azure rejects it",
+            if let damage = ContainerDamage.misnamed(fileName: fileName, format: format) {
+                return Finding(check: id, status: .fail, message: damage + "; Azure rejects it",
                                path: path, expected: "VHD footer", actual: format.rawValue)
             }
             return Finding(check: id, status: .skip,
                            message: "\(format.rawValue) image (detected from its content): no VHD footer to check; Azure needs a fixed VHD (qemu-img convert -O vpc -o subformat=fixed,force_size)",
                            path: path, actual: format.rawValue)
         }
-        let file: DiskImageFile
-        do { file = try DiskImageFile(path: path) } catch { return Finding(check: id, status: .fail, message: "\(error)", path: path) }
-        defer { file.close() }
         let footer: VHDFooter
         do { footer = try VHDFooter.read(from: file) } catch { return Finding(check: id, status: .fail, message: "\(error)", path: path) }
         var problems = ProblemList()
