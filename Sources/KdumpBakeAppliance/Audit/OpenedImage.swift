@@ -4,14 +4,14 @@ import KdumpBakeCore
 extension AuditRunner {
     /// An image ready to attach: its format known, its `vhd.format` bytes readable, and what
     /// keeps it safe while the appliance reads it — a shared lock for a file; for a remote
-    /// image, the relay qemu reads it through (`LoopbackRelay`).
+    /// image, the relay qemu reads it through (`NBDRelay`).
     struct OpenedImage {
         let reportIndex: Int
         /// How reports name it (a remote image's URL without its query).
         let path: String
         let format: DiskImageFormat
         let lock: ImageLock?
-        let remote: (image: RemoteImage, relay: LoopbackRelay)?
+        let remote: (image: RemoteImage, relay: NBDRelay)?
 
         static func open(_ source: ImageSource, reportIndex: Int, http: HTTPOptions) throws -> OpenedImage {
             switch source {
@@ -23,7 +23,7 @@ extension AuditRunner {
                 let image = try RemoteImage.open(HTTPRangeClient(url: url, caFile: http.caFile, timeLimit: http.timeLimit))
                 let format = try DiskImageFormat.detect(image.containerBytes, name: url.redacted)
                 return OpenedImage(reportIndex: reportIndex, path: url.redacted, format: format, lock: nil,
-                                   remote: (image, try LoopbackRelay(serving: image)))
+                                   remote: (image, try NBDRelay(serving: image)))
             }
         }
 
@@ -32,11 +32,12 @@ extension AuditRunner {
             return VHDFormatCheck.run(remote.image.containerBytes, name: path, fileName: remote.image.url.fileName, format: format)
         }
 
-        /// Attaches it read-only, its format stated; a remote image over HTTP from its relay.
+        /// Attaches it read-only, its format stated; a remote image over NBD from its relay.
         func attach(to handle: GuestfsHandle) throws {
             guard let remote else { return try handle.addDrive(path, DriveOptions(format: .init(format), readonly: true)) }
-            try handle.addDrive(remote.relay.path, DriveOptions(format: .init(format), readonly: true,
-                                                                network: .init(protocol: "http", server: remote.relay.server)))
+            // The path is the NBD export name, which the relay ignores.
+            try handle.addDrive("", DriveOptions(format: .init(format), readonly: true,
+                                                 network: .init(protocol: "nbd", server: remote.relay.server)))
         }
 
         /// Ends the relay (after the appliance is gone) and says what crossed the network.

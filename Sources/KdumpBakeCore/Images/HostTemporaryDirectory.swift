@@ -4,7 +4,7 @@ import Foundation
 ///
 /// It holds an `owner.pid` file, so a later run can tell a directory whose kdumpbake was killed
 /// (SIGKILL runs no cleanup) from one in use, and remove it (`removeAbandoned`).
-package final class HostTemporaryDirectory {
+package final class HostTemporaryDirectory: Sendable {
     package let path: String
 
     package init(prefix: String) throws {

@@ -79,8 +79,10 @@ public struct HTTPRangeClient: Sendable {
         if outcome.standardOutputTruncated || outcome.standardOutput.count > limit {
             throw RemoteImageError(url: url, problem: .noRangeSupport("sent more than the \(limit) bytes asked for"))
         }
-        if let expected, outcome.standardOutput.count != expected {
-            throw RemoteImageError(url: url, problem: .shortRead(got: outcome.standardOutput.count, asked: expected, range: range))
+        // A suffix range of a file shorter than it gets the whole file.
+        let wanted = expected ?? Int(min(UInt64(limit), fileSize))
+        if outcome.standardOutput.count != wanted {
+            throw RemoteImageError(url: url, problem: .shortRead(got: outcome.standardOutput.count, asked: wanted, range: range))
         }
         return Answer(bytes: outcome.standardOutput, fileSize: fileSize)
     }
