@@ -36,12 +36,7 @@ extension KdumpBakeCommand {
         @Option(name: .long, help: ArgumentHelp(
             "With --output: write the copies in this format (vhd: a fixed VHD, size rounded up to a whole MiB, as Azure requires). Default: the input's.",
             valueName: "format"))
-        var outputFormat: OutputFormat?
-
-        enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-            case vhd, raw, qcow2
-            var diskImageFormat: DiskImageFormat { DiskImageFormat(rawValue: rawValue)! }
-        }
+        var outputFormat: DiskImageFormat?
 
         @Flag(name: .long, help: "Open read-only and print the diff of every file and every command; change nothing.")
         var dryRun = false
@@ -95,7 +90,7 @@ extension KdumpBakeCommand {
                 launchPolicy: appliance.launchPolicy(verbose: pipeline.verbose), rebuildTimeout: .seconds(rebuildTimeout))
             patchOptions.rebuildBudget = .seconds(rebuildBudget)
             patchOptions.rebuildJobs = rebuildJobs
-            patchOptions.outputFormat = outputFormat?.diskImageFormat
+            patchOptions.outputFormat = outputFormat
             let progress = pipeline.progress()
             let reports = PatchRunner.patch(paths, options: patchOptions, jobs: pipeline.effectiveJobs, events: progress.handle)
             if let directory = pipeline.report {
@@ -114,3 +109,6 @@ extension KdumpBakeCommand {
         }
     }
 }
+
+/// `--output-format vhd|raw|qcow2`: the format names are the core's own.
+extension DiskImageFormat: ExpressibleByArgument {}

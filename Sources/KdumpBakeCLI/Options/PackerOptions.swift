@@ -25,7 +25,7 @@ struct PackerOptions: ParsableArguments {
         }
         do {
             let manifest = try PackerManifest(json: data, path: path)
-            return try manifest.images(build: packerBuild, relativeTo: (path as NSString).deletingLastPathComponent, path: path)
+            return try manifest.images(build: packerBuild)
         } catch {
             throw CommandFailure.input(error.description)
         }

@@ -17,9 +17,12 @@ public struct PackerManifest: Sendable, Equatable {
 
     public var builds: [Build]
     public var lastRunID: String?
+    /// The manifest file: errors name it, and relative file names are taken against its directory.
+    public var path: String
 
-    /// Parses the manifest's JSON; `path` names the file in errors.
+    /// Parses the manifest's JSON read from the file at `path`.
     public init(json data: Data, path: String) throws(PackerManifestError) {
+        self.path = path
         guard let top = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw PackerManifestError(path: path, message: "is not a Packer manifest (expected a JSON object)")
         }
@@ -37,8 +40,9 @@ public struct PackerManifest: Sendable, Equatable {
     }
 
     /// The image files of the last run's builds (of `buildName` only, when given), in the
-    /// manifest's order, relative names resolved against `directory`.
-    public func images(build buildName: String?, relativeTo directory: String, path: String) throws(PackerManifestError) -> [String] {
+    /// manifest's order, relative names resolved against the manifest's directory.
+    public func images(build buildName: String?) throws(PackerManifestError) -> [String] {
+        let directory = (path as NSString).deletingLastPathComponent
         let lastRun = builds.filter { $0.runID == lastRunID }
         guard !lastRun.isEmpty else {
             throw PackerManifestError(path: path, message: "lists no build of its last run (last_run_uuid \(lastRunID ?? "missing"))")
