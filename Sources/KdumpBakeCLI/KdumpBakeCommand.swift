@@ -10,12 +10,13 @@ struct KdumpBakeCommand: ParsableCommand {
         commandName: "kdumpbake",
         abstract: "Make Linux VM images reboot by themselves after a kernel panic on Azure (Hyper-V), offline.",
         discussion: """
-            kdumpbake opens a VHD, raw or qcow2 disk image with libguestfs — never mounting \
-            anything on the host — and configures kdump and kernel.panic so that a panicked VM \
+            kdumpbake opens a VHD, raw or qcow2 disk image with libguestfs (never mounting \
+            anything on the host) and configures kdump and kernel.panic so that a panicked VM \
             writes its dump and reboots instead of hanging (Microsoft KB2858695).
 
             Examples:
               kdumpbake audit golden/*.vhd               # exit 1 if one would hang
+              kdumpbake audit --url-file urls.txt        # VHDs on web servers, in place
               kdumpbake patch --output out/ a.vhd        # a patched, verified copy
               kdumpbake patch --in-place a.vhd           # patch the image itself
               kdumpbake drill --report out/ out/a.vhd    # crash a throw-away copy

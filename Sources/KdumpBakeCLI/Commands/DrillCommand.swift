@@ -15,7 +15,7 @@ extension KdumpBakeCommand {
                 (qemu, PIIX IDE disk, no network; KVM when it works, else TCG) is watched on its serial console until \
                 the second boot. Then the overlay is read for the dump and discarded. qemu does not emulate Hyper-V's \
                 VMBus and storvsc: the drill proves crashkernel, the kdump service, the capture kernel and its initrd \
-                on the emulated IDE path, the dump and the reboot — not the hv driver path. \
+                on the emulated IDE path, the dump and the reboot, not the hv driver path. \
                 Exit status: 0 every image rebooted with a dump, 1 some did not, 2 usage or input error.
                 """
         )

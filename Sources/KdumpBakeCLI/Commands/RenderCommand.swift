@@ -14,7 +14,7 @@ extension KdumpBakeCommand {
         @OptionGroup var manifest: ManifestOptions
         @OptionGroup var profile: ProfileOption
 
-        @Option(name: .long, help: "Distro id as libguestfs names it (centos, rhel, rocky, almalinux, oraclelinux, debian, ubuntu…).")
+        @Option(name: .long, help: "Distro id as libguestfs names it (centos, rhel, rocky, almalinux, oraclelinux, debian, ubuntu, ...).")
         var distro: String
 
         /// Not `--version`: that is the root command's, which prints kdumpbake's own version.
