@@ -23,6 +23,7 @@ extension KdumpBakeCommand {
         var images: [String]
 
         func run() throws {
+            try ManifestOptions.refuseURLs(images)
             var failed = false
             for image in images {
                 do {

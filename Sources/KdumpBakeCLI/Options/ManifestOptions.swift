@@ -25,10 +25,7 @@ struct ManifestOptions: ParsableArguments {
     /// URLs are refused here: only `audit` reads images in place (`RemoteImageOptions`); every
     /// other command works on a local file.
     func images(arguments: [String], manifest: Manifest) throws -> [String] {
-        if let url = arguments.first(where: RemoteImageURL.looksLikeURL) {
-            let name = (try? RemoteImageURL(url))?.redacted ?? "a URL argument"
-            throw CommandFailure.input("\(name): this command works on local image files only (download the image first, e.g. with azcopy or curl -o); only audit reads images in place over HTTP")
-        }
+        try Self.refuseURLs(arguments)
         if !arguments.isEmpty { return arguments }
         guard let manifestPath = self.manifest, !manifest.images.isEmpty else {
             throw CommandFailure.input("no images given: name them on the command line or in the manifest's images:")
@@ -44,5 +41,13 @@ struct ManifestOptions: ParsableArguments {
             paths += matches
         }
         return paths
+    }
+
+    /// One line for the first URL among `arguments`, for every command but `audit`: they work on
+    /// a local file. The query is never shown.
+    static func refuseURLs(_ arguments: [String]) throws {
+        guard let url = arguments.first(where: RemoteImageURL.looksLikeURL) else { return }
+        let name = (try? RemoteImageURL(url))?.redacted ?? "a URL argument"
+        throw CommandFailure.input("\(name): this command works on local image files only (download the image first, e.g. with azcopy or curl -o); only audit reads images in place over HTTP")
     }
 }

@@ -109,6 +109,11 @@ import Testing
         let patch = try CLIRun.run(["patch", "--output", work.path, "https://example.invalid/c/golden.vhd"])
         #expect(patch.status == 2)
         #expect(patch.stderr == "kdumpbake: https://example.invalid/c/golden.vhd: this command works on local image files only (download the image first, e.g. with azcopy or curl -o); only audit reads images in place over HTTP\n")
+        for command in [["recover"], ["drill"]] {
+            let refused = try CLIRun.run(command + ["https://example.invalid/c/golden.vhd?sv=1&" + positionalToken])
+            #expect(refused.status == 2, "\(command)")
+            #expect(refused.stderr == "kdumpbake: https://example.invalid/c/golden.vhd?\(RemoteImageURL.queryMarker): this command works on local image files only (download the image first, e.g. with azcopy or curl -o); only audit reads images in place over HTTP\n")
+        }
 
         try "# fleet\nhttps://example.invalid/a.vhd\nftp://example.invalid/b.vhd?\(Self.query)\n".write(toFile: work.path + "/urls.txt", atomically: true, encoding: .utf8)
         let badFile = try CLIRun.run(["audit", "--url-file", work.path + "/urls.txt"])
