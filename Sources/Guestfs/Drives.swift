@@ -22,7 +22,8 @@ public struct DriveOptions: Sendable, Equatable {
     /// Discard (TRIM) passthrough; nil: libguestfs's default, `disable`.
     public var discard: Discard?
     /// Where a network drive is served from; nil: the image is a local file. With a server, the
-    /// path given to `addDrive` is the path on that server (`/dir/image.vhd`).
+    /// path given to `addDrive` is what the protocol names there: a path for `http`, an export
+    /// name for `nbd`.
     public var network: NetworkSource?
 
     public init(format: Format, readonly: Bool, refuseWrites: Bool = false, label: String? = nil, cachemode: CacheMode? = nil,
@@ -37,7 +38,7 @@ public struct DriveOptions: Sendable, Equatable {
     }
 
     /// `guestfs_add_drive_opts`'s `protocol` and `server`: qemu reads the drive over the
-    /// network itself (for `http`, with qemu's curl block driver and HTTP range requests).
+    /// network itself, with its own client for the protocol.
     public struct NetworkSource: Sendable, Equatable {
         /// libguestfs's protocol name: `http`, `https`, `nbd`, …
         public var `protocol`: String

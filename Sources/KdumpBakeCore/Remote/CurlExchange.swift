@@ -64,7 +64,7 @@ struct CurlResponse: Equatable {
     }
 
     /// The problem behind curl's non-zero exit `code`.
-    func problem(curlExit code: Int32, seconds: Int, expected: Int?) -> RemoteImageError.Problem {
+    func problem(curlExit code: Int32, seconds: Int) -> RemoteImageError.Problem {
         let detail = curlMessage.map { String($0.drop(while: { $0 != ")" }).dropFirst().drop(while: { $0 == " " })) } ?? "curl exit status \(code)"
         switch code {
         case 28: return .timedOut(seconds)

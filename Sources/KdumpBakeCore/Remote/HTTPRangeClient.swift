@@ -71,7 +71,7 @@ public struct HTTPRangeClient: Sendable {
         guard case .exited(let code) = outcome.termination else {
             throw RemoteImageError(url: url, problem: .transport("curl ended by \(outcome.termination)"))
         }
-        if code != 0 { throw RemoteImageError(url: url, problem: response.problem(curlExit: code, seconds: seconds, expected: expected)) }
+        if code != 0 { throw RemoteImageError(url: url, problem: response.problem(curlExit: code, seconds: seconds)) }
         if let problem = response.statusProblem { throw RemoteImageError(url: url, problem: problem) }
         guard let fileSize = response.fileSize else {
             throw RemoteImageError(url: url, problem: .noRangeSupport("answered 206 without a usable Content-Range header"))

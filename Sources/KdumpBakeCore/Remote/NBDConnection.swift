@@ -50,7 +50,8 @@ struct NBDConnection {
             guard let header = receive(16) else { return false }
             var reader = WireReader(header)
             let magic = reader.u64(), option = reader.u32(), length = reader.u32()
-            guard magic == Magic.option, length <= 4096, let payload = receive(Int(length)) else { return false }
+            // The payload (an export name, info requests) is read and not needed: there is one export.
+            guard magic == Magic.option, length <= 4096, receive(Int(length)) != nil else { return false }
             switch option {
             case Option.exportName:
                 var answer = WireWriter()
@@ -58,7 +59,6 @@ struct NBDConnection {
                 if !noZeroes { answer.bytes += [UInt8](repeating: 0, count: 124) }
                 return send(answer.bytes)
             case Option.info, Option.go:
-                _ = payload
                 var export = WireWriter()
                 export.u16(0)   // NBD_INFO_EXPORT
                 export.u64(image.size); export.u16(Self.transmissionFlags)
