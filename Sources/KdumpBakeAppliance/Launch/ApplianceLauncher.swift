@@ -13,6 +13,9 @@ public enum ApplianceLauncher {
     /// Set once a KVM launch has failed in this process, so later launches go straight to TCG
     /// instead of paying for the failed attempt again.
     private static let kvmKnownBroken = Mutex(false)
+    /// Set once a TCG launch with the directly booted kernel (`DirectBootKernel`) has failed in
+    /// this process: later launches boot the bzImage, as libguestfs does by itself.
+    private static let directKernelFailed = Mutex(false)
 
     /// Creates a handle, lets `configure` add drives and settings, and launches it according to
     /// `policy`. `configure` runs again on a fresh handle for the TCG retry, because a handle
@@ -62,8 +65,9 @@ public enum ApplianceLauncher {
         let handle = try GuestfsHandle()
         try handle.setBackendSettings(settings)
         try configure(handle)
+        var directKernel = false
         if settings.contains("force_tcg"), let mebibytes = policy.tcgCodeCacheMiB {
-            try boundTranslationCache(of: handle, mebibytes: mebibytes, log: log)
+            directKernel = try wrapTCGHypervisor(of: handle, mebibytes: mebibytes, directKernel: policy.directKernel, log: log)
         }
         let token = "kdumpbake.launch=\(UUID().uuidString.lowercased())"
         try handle.setAppend([handle.append, token].compactMap { $0 }.joined(separator: " "))
@@ -81,18 +85,33 @@ public enum ApplianceLauncher {
                 throw ApplianceError.launchTimedOut(seconds: timeout.seconds, cause: firstLine(of: error.message))
             }
             if ApplianceBuildFailure.isSuperminFailure(error) { throw ApplianceBuildFailure.explain(error, settings: settings) }
+            if directKernel, !RunningAppliances.isStopping {
+                directKernelFailed.withLock { $0 = true }
+                log("the appliance did not start from the host kernel decompressed for TCG (\(firstLine(of: error.message))); retrying with the compressed kernel, as libguestfs boots it")
+                var policy = policy
+                policy.directKernel = false
+                return try attempt(settings: settings, timeout: timeout, policy: policy, log: log, configure: configure)
+            }
             throw error
         }
     }
 
-    /// Runs the TCG appliance through `TCGCodeCache`'s wrapper. If the wrapper cannot be written
-    /// (say, an unwritable cache directory) the launch goes ahead with qemu's default cache, and says so.
-    private static func boundTranslationCache(of handle: GuestfsHandle, mebibytes: Int, log: (String) -> Void) throws {
+    /// Runs the TCG appliance through `TCGCodeCache`'s wrapper, which also boots the appliance
+    /// kernel directly (`DirectBootKernel`) when `directKernel` allows and the decompressed kernel
+    /// is at hand; returns whether it does. If the wrapper cannot be written (say, an unwritable
+    /// cache directory) the launch goes ahead with qemu's defaults, and says so.
+    private static func wrapTCGHypervisor(of handle: GuestfsHandle, mebibytes: Int, directKernel: Bool, log: (String) -> Void) throws -> Bool {
         let qemu = try handle.hypervisor
         do {
-            try handle.setHypervisor(try TCGCodeCache.hypervisor(wrapping: qemu, mebibytes: mebibytes, cacheDirectory: try handle.cacheDirectory))
+            let cacheDirectory = try handle.cacheDirectory
+            let swap = directKernel && !directKernelFailed.withLock({ $0 })
+                ? DirectBootKernel.swap(cacheDirectory: cacheDirectory, privateDirectory: try TCGCodeCache.privateDirectory(in: cacheDirectory))
+                : nil
+            try handle.setHypervisor(try TCGCodeCache.hypervisor(wrapping: qemu, mebibytes: mebibytes, kernel: swap, cacheDirectory: cacheDirectory))
+            return swap != nil
         } catch {
             log("cannot bound qemu's TCG translation cache (\(Self.message(of: error))); the appliance may use up to 1 GiB more memory")
+            return false
         }
     }
 

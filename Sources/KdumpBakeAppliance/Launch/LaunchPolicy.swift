@@ -26,6 +26,9 @@ public struct LaunchPolicy: Sendable, Equatable {
     public var tcgCodeCacheMiB: Int? = TCGCodeCache.defaultMiB
     /// True when the user chose the bound (`KDUMPBAKE_TCG_CACHE_MIB`): then no appliance changes it.
     public var tcgCodeCacheChosen = false
+    /// TCG appliances boot the host kernel decompressed once on the host (`DirectBootKernel`),
+    /// not its bzImage; `KDUMPBAKE_DIRECT_KERNEL=0` turns that off.
+    public var directKernel = true
 
     /// This policy for an appliance that will build kdump initrds: a larger translation cache
     /// (`TCGCodeCache.buildMiB`) unless the user chose one.
@@ -43,7 +46,8 @@ public struct LaunchPolicy: Sendable, Equatable {
 
     /// The policy a user asked for: `--tcg` wins, then `LIBGUESTFS_BACKEND_SETTINGS` (libguestfs's
     /// colon-separated form, honoured even when empty), then automatic.
-    /// `KDUMPBAKE_TCG_CACHE_MIB` overrides the TCG translation cache bound; 0 leaves qemu's default.
+    /// `KDUMPBAKE_TCG_CACHE_MIB` overrides the TCG translation cache bound; 0 leaves qemu's default
+    /// (and so the wrapper that also boots the kernel directly). `KDUMPBAKE_DIRECT_KERNEL=0` boots the bzImage.
     public static func fromEnvironment(_ environment: [String: String], forceTCG: Bool = false) -> LaunchPolicy {
         var policy = LaunchPolicy()
         if forceTCG {
@@ -51,6 +55,7 @@ public struct LaunchPolicy: Sendable, Equatable {
         } else if let settings = environment["LIBGUESTFS_BACKEND_SETTINGS"] {
             policy.accelerator = .explicit(settings.split(separator: ":").map(String.init))
         }
+        if environment["KDUMPBAKE_DIRECT_KERNEL"] == "0" { policy.directKernel = false }
         if let text = environment["KDUMPBAKE_TCG_CACHE_MIB"], let mebibytes = Int(text), mebibytes >= 0 {
             policy.tcgCodeCacheMiB = mebibytes == 0 ? nil : mebibytes
             policy.tcgCodeCacheChosen = true

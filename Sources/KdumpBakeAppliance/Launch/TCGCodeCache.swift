@@ -28,12 +28,14 @@ public enum TCGCodeCache {
     /// more runs with it peaked at 643, 748 and 654 MiB, so the 700 MiB target is met most of the time, not always.
     public static let buildMiB = 192
 
-    /// The path of a wrapper that runs `qemu` with its translation cache bounded to `mebibytes`,
-    /// created if needed under `cacheDirectory`.
-    public static func hypervisor(wrapping qemu: String, mebibytes: Int, cacheDirectory: String) throws -> String {
+    /// The path of a wrapper that runs `qemu` with its translation cache bounded to `mebibytes`
+    /// (and, given `kernel`, the appliance kernel booted directly: `DirectBootKernel`), created if
+    /// needed under `cacheDirectory`.
+    static func hypervisor(wrapping qemu: String, mebibytes: Int, kernel: DirectBootKernel.Swap? = nil, cacheDirectory: String) throws -> String {
         let directory = try privateDirectory(in: cacheDirectory)
-        let path = directory + "/qemu-tcg-\(mebibytes)-\(stableHash(qemu)).sh"
-        let script = Array(wrapperScript(qemu: qemu, mebibytes: mebibytes).utf8)
+        let kernelTag = kernel.map { "-k" + stableHash($0.bzImage + "\n" + $0.vmlinux) } ?? ""
+        let path = directory + "/qemu-tcg-\(mebibytes)-\(stableHash(qemu))\(kernelTag).sh"
+        let script = Array(wrapperScript(qemu: qemu, mebibytes: mebibytes, kernel: kernel).utf8)
         var qemuStatus = stat()
         guard stat(qemu, &qemuStatus) == 0 else { throw failure(qemu, "cannot stat the hypervisor") }
 
@@ -58,16 +60,25 @@ public enum TCGCodeCache {
     }
 
     /// The POSIX shell script that rewrites `-machine accel=tcg` (or `-machine TYPE,accel=tcg`)
-    /// into `-accel tcg,tb-size=N` and execs `qemu`.
-    static func wrapperScript(qemu: String, mebibytes: Int) -> String {
+    /// into `-accel tcg,tb-size=N` and, given `kernel`, `-kernel K` into `-kernel VMLINUX` when K
+    /// has exactly the bytes of `kernel.bzImage`; then execs `qemu`.
+    static func wrapperScript(qemu: String, mebibytes: Int, kernel: DirectBootKernel.Swap? = nil) -> String {
         let accel = "tcg,tb-size=\(mebibytes)"
+        let kernelRule = kernel.map { swap in
+            """
+
+              if [ "$arg" = -kernel ] && [ "$n" -gt 0 ] && cmp -s -- "$1" \(shellQuoted(swap.bzImage)); then
+                shift; n=$((n - 1)); set -- "$@" -kernel \(shellQuoted(swap.vmlinux)); continue
+              fi
+            """
+        } ?? ""
         return """
             #!/bin/sh
             # Written by kdumpbake: runs qemu with its TCG translation cache bounded to \(mebibytes) MiB
-            # (see TCGCodeCache.swift). Only "-machine [TYPE,]accel=tcg" is rewritten.
+            # (see TCGCodeCache.swift). Only "-machine [TYPE,]accel=tcg" is rewritten\(kernel == nil ? "" : ",\n# and -kernel when it is the bzImage that DirectBootKernel.swift decompressed").
             n=$#
             while [ "$n" -gt 0 ]; do
-              arg=$1; shift; n=$((n - 1))
+              arg=$1; shift; n=$((n - 1))\(kernelRule)
               if [ "$arg" = -machine ] && [ "$n" -gt 0 ]; then
                 case $1 in
                   accel=tcg) shift; n=$((n - 1)); set -- "$@" -accel \(accel); continue ;;

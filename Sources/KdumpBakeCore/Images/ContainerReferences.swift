@@ -391,18 +391,4 @@ extension Array where Element == UInt8 {
         guard !needle.isEmpty, needle.count <= count else { return needle.isEmpty }
         return (0...count - needle.count).contains { self[$0..<$0 + needle.count].elementsEqual(needle) }
     }
-
-    /// Big- and little-endian integers at `offset`; the caller checks the length.
-    fileprivate func bigEndian32(at offset: Int) -> UInt32 {
-        self[offset..<offset + 4].reduce(0) { $0 << 8 | UInt32($1) }
-    }
-    fileprivate func bigEndian64(at offset: Int) -> UInt64 {
-        self[offset..<offset + 8].reduce(0) { $0 << 8 | UInt64($1) }
-    }
-    fileprivate func littleEndian32(at offset: Int) -> UInt32 {
-        self[offset..<offset + 4].reversed().reduce(0) { $0 << 8 | UInt32($1) }
-    }
-    fileprivate func littleEndian64(at offset: Int) -> UInt64 {
-        self[offset..<offset + 8].reversed().reduce(0) { $0 << 8 | UInt64($1) }
-    }
 }

@@ -35,6 +35,28 @@ import Testing
         ])
     }
 
+    /// `-kernel K` becomes the vmlinux only when K has the bzImage's exact bytes (`cmp`): a kernel
+    /// that supermin replaced since, or any other file, passes unchanged.
+    @Test func kernelIsSwappedOnlyForTheBzImageItWasDecompressedFrom() throws {
+        let qemu = try standInQemu()
+        defer { unlink(qemu) }
+        let directory = NSTemporaryDirectory() + "kdumpbake-test-kernel-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let swap = DirectBootKernel.Swap(bzImage: directory + "/bzImage", vmlinux: directory + "/it's vmlinux")
+        try Data("kernel one".utf8).write(to: URL(fileURLWithPath: swap.bzImage))
+        try Data("kernel one".utf8).write(to: URL(fileURLWithPath: directory + "/appliance kernel"))
+        try Data("kernel two".utf8).write(to: URL(fileURLWithPath: directory + "/updated kernel"))
+        let wrapper = try TCGCodeCache.hypervisor(wrapping: qemu, mebibytes: 96, kernel: swap, cacheDirectory: NSTemporaryDirectory())
+        defer { unlink(wrapper) }
+        #expect(wrapper != (try TCGCodeCache.hypervisor(wrapping: qemu, mebibytes: 96, cacheDirectory: NSTemporaryDirectory())))
+        #expect(try run(wrapper, ["-kernel", directory + "/appliance kernel", "-machine", "accel=tcg", "-initrd", "i"])
+                == ["-kernel", swap.vmlinux, "-accel", "tcg,tb-size=96", "-initrd", "i"])
+        #expect(try run(wrapper, ["-kernel", directory + "/updated kernel", "-m", "1"]) == ["-kernel", directory + "/updated kernel", "-m", "1"])
+        #expect(try run(wrapper, ["-kernel", directory + "/missing", "-kernel"]) == ["-kernel", directory + "/missing", "-kernel"])
+        #expect(try run(wrapper, ["-append", "-kernel"]) == ["-append", "-kernel"])
+    }
+
     @Test func wrapperIsReusedAndCarriesTheWrappedQemusMtime() throws {
         let qemu = try standInQemu()
         defer { unlink(qemu) }
@@ -57,5 +79,7 @@ import Testing
         #expect(LaunchPolicy.fromEnvironment(["KDUMPBAKE_TCG_CACHE_MIB": "256"]).tcgCodeCacheMiB == 256)
         #expect(LaunchPolicy.fromEnvironment(["KDUMPBAKE_TCG_CACHE_MIB": "0"]).tcgCodeCacheMiB == nil)
         #expect(LaunchPolicy.fromEnvironment(["KDUMPBAKE_TCG_CACHE_MIB": "lots"]).tcgCodeCacheMiB == TCGCodeCache.defaultMiB)
+        #expect(LaunchPolicy.fromEnvironment([:]).directKernel)
+        #expect(!LaunchPolicy.fromEnvironment(["KDUMPBAKE_DIRECT_KERNEL": "0"]).directKernel)
     }
 }
