@@ -3,8 +3,9 @@ import KdumpBakeCore
 import TestImages
 
 // Test and benchmark helper.
-// `kdumpbake-testimage centos64|centos79|debian12 raw|vhd [--copy]` prints the path of a (cached) test
-// image, building it on first use (debian12 is the real debootstrap guest: root and network), for scripts such as ci/bench-audit; with --copy, a fresh
+// `kdumpbake-testimage centos64|centos79|debian12|… raw|vhd [--copy]` prints the path of a (cached) test
+// image, building it on first use (debian12 is the real debootstrap guest: root and network; the Ubuntu
+// look-alikes and the drill guests derive from it), for scripts such as ci/bench-audit and ci/test; with --copy, a fresh
 // writable copy in a new temporary directory is made and printed instead.
 // `kdumpbake-testimage land OVERLAY IMAGE raw|qcow2|vhd WORKDIR [--pace-ms N]` runs the in-place
 // landing of `patch --in-place` alone (`InPlaceCommit.land`), printing `stage NAME` on stderr
@@ -36,10 +37,12 @@ if arguments.first == "land" {
 
 let recipes: [String: GuestRecipe] = ["centos64": .centos64, "centos79": .centos79, "rhel89": .rhel89, "rhel93": .rhel93]
 let realGuests: [String: RealGuestRecipe] = ["debian12": RealGuest.debian12]
-let derivedGuests: [String: DerivedGuestRecipe] = ["ubuntu2204-like": RealGuest.ubuntu2204Like, "ubuntu2404-like": RealGuest.ubuntu2404Like]
+let derivedGuests: [String: DerivedGuestRecipe] = Dictionary(uniqueKeysWithValues: [
+    RealGuest.ubuntu2204Like, RealGuest.ubuntu2404Like, RealGuest.debian12KdumpOff, RealGuest.debian12KdumpOffPanic5,
+].map { ($0.name, $0) })
 guard arguments.count >= 2, recipes[arguments[0]] != nil || realGuests[arguments[0]] != nil || derivedGuests[arguments[0]] != nil,
       let format = DiskFormat(rawValue: arguments[1]) else {
-    fail("usage: kdumpbake-testimage centos64|centos79|rhel89|rhel93|debian12|ubuntu2204-like|ubuntu2404-like raw|vhd [--copy]", status: 2)
+    fail("usage: kdumpbake-testimage centos64|centos79|rhel89|rhel93|debian12|\(derivedGuests.keys.sorted().joined(separator: "|")) raw|vhd [--copy]", status: 2)
 }
 do {
     let copy = arguments.contains("--copy")
