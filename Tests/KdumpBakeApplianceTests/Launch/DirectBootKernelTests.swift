@@ -87,4 +87,40 @@ import Testing
         try handle.shutdown()
         #expect(log.isEmpty, "\(log)")
     }
+
+    /// A decompressed kernel qemu cannot boot: the launch fails, is retried once with the bzImage, and the audit
+    /// succeeds and says so. A cache directory of its own (a copy of libguestfs's appliance, so supermin builds
+    /// nothing) keeps the broken vmlinux away from every other test.
+    @Test func aDecompressedKernelThatFailsIsRetriedWithTheBzImage() throws {
+        let shared = try GuestfsHandle().cacheDirectory + "/.guestfs-\(geteuid())/appliance.d"
+        if !FileManager.default.fileExists(atPath: shared + "/kernel") {
+            var policy = LaunchPolicy.fromEnvironment(ProcessInfo.processInfo.environment)
+            policy.accelerator = .forceTCG
+            try ApplianceLauncher.launch(policy: policy) { try $0.addScratchDrive(bytes: 1 << 20) }.shutdown()
+        }
+        let base = try HostDirectory()
+        let appliance = base.path + "/.guestfs-\(geteuid())/appliance.d"
+        try FileManager.default.createDirectory(atPath: appliance, withIntermediateDirectories: true)
+        for file in ["kernel", "initrd", "root"] {
+            #expect(try HostTool.run(["cp", "--sparse=always", shared + "/" + file, appliance + "/" + file]).status == 0)
+        }
+        var status = stat()
+        #expect(stat(appliance + "/kernel", &status) == 0)
+        let pair = base.path + "/kdumpbake-qemu-\(getuid())/direct-kernel-\(status.st_dev)-\(status.st_ino)-\(status.st_size)"
+        try FileManager.default.createDirectory(atPath: pair, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        chmod(base.path + "/kdumpbake-qemu-\(getuid())", 0o700)
+        try FileManager.default.copyItem(atPath: appliance + "/kernel", toPath: pair + "/bzImage")
+        try Data("not a kernel".utf8).write(to: URL(fileURLWithPath: pair + "/vmlinux"))
+
+        let image = base.path + "/blank.img"
+        #expect(FileManager.default.createFile(atPath: image, contents: Data(count: 1 << 20)))
+        let run = try CLIRun.run(["audit", "--tcg", image], environment: ["LIBGUESTFS_CACHEDIR": base.path])
+        #expect(run.stderr.contains("did not start from the host kernel decompressed for TCG"), "\(run.stderr)")
+        #expect(run.stderr.contains("retrying with the compressed kernel"), "\(run.stderr)")
+        // The retried launch ran: the appliance looked at the blank disk and found no operating system (exit 2),
+        // rather than the launch failing; and the vmlinux was tried once.
+        #expect(run.status == 2, "\(run.stdout)\n\(run.stderr)")
+        #expect(run.stderr.contains("\(image): no operating system found on this image"), "\(run.stderr)")
+        #expect(run.stderr.components(separatedBy: "retrying with the compressed kernel").count == 2, "\(run.stderr)")
+    }
 }
