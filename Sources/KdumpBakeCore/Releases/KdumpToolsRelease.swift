@@ -112,7 +112,9 @@ public struct KdumpToolsRelease: Sendable, Equatable {
         for line in script.split(separator: "\n") where line.contains(marker) {
             guard let start = line.firstRange(of: marker)?.upperBound, let quote = line[start...].first, quote == "\"" || quote == "'" else { continue }
             let body = line[line.index(after: start)...]
-            guard let end = body.firstIndex(of: quote) else { continue }
+            // The quoted word must be the whole default: `:=""reset_devices …"}` (the fuzzer's find) would
+            // otherwise give "" while the shell's value goes on past the closing quote.
+            guard let end = body.firstIndex(of: quote), body[body.index(after: end)...].first == "}" else { continue }
             let value = String(body[..<end])
             guard !value.contains("$"), !value.contains("`") else { continue }
             return value

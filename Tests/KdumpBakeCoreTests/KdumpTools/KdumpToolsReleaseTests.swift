@@ -56,6 +56,8 @@ import Testing
         #expect(release.defaultCommandLineAppend(kdumpConfigScript: nil) == "reset_devices systemd.unit=kdump-tools-dump.service nr_cpus=1 irqpoll usbcore.nousb")
         // An expansion in the default is not a literal: fall back to the release's known value.
         #expect(KdumpToolsRelease.scriptDefault("KDUMP_CMDLINE_APPEND=${KDUMP_CMDLINE_APPEND:=\"$(cat /x)\"}") == nil)
+        // The quoted word followed by more of the word (found by KdumpToolsFuzzTests): not the whole default.
+        #expect(KdumpToolsRelease.scriptDefault("KDUMP_CMDLINE_APPEND=${KDUMP_CMDLINE_APPEND:=\"\"reset_devices nr_cpus=1\"}") == nil)
     }
 
     @Test func grubDefaultsFollowDropInsInOrder() {
