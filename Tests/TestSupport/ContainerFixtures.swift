@@ -1,4 +1,5 @@
 import Foundation
+import HostProcess
 import Testing
 
 /// Images that name other host files, and containers kdumpbake does not support, made with the
@@ -6,9 +7,10 @@ import Testing
 /// dynamic VHD from qemu-img turned into a differencing disk byte by byte (see `differencingVHD`).
 public enum ContainerFixtures {
     public static func qemuImg(_ arguments: [String]) throws {
-        let result = try HostTool.run(["qemu-img"] + arguments)
-        guard result.status == 0 else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "qemu-img \(arguments) exited \(result.status)"])
+        let result = try ChildProcess("/usr/bin/qemu-img", arguments, standardOutput: .captureAll, standardError: .captureAll).run()
+        guard result.termination.succeeded else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey:
+                "qemu-img \(arguments) ended \(result.termination): \(result.standardErrorText)"])
         }
     }
 
