@@ -88,8 +88,7 @@ public enum ApplianceLauncher {
             if directKernel, !RunningAppliances.isStopping {
                 directKernelFailed.withLock { $0 = true }
                 log("the appliance did not start from the host kernel decompressed for TCG (\(firstLine(of: error.message))); retrying with the compressed kernel, as libguestfs boots it")
-                var policy = policy
-                policy.directKernel = false
+                // directKernelFailed keeps this attempt, and the process's later ones, on the bzImage.
                 return try attempt(settings: settings, timeout: timeout, policy: policy, log: log, configure: configure)
             }
             throw error
