@@ -6,11 +6,24 @@ import Testing
 /// host's qemu-img, except the differencing VHD, which qemu-img cannot create: that one is a
 /// dynamic VHD from qemu-img turned into a differencing disk byte by byte (see `differencingVHD`).
 public enum ContainerFixtures {
+    /// Runs qemu-img; a failure throws with qemu-img's own stderr.
+    ///
+    /// A LUKS `create` first times PBKDF2 on the thread's CPU clock (qemu's crypto/pbkdf.c).
+    /// Debian's qemu gives up with "Unable to get accurate CPU usage" when its first, short
+    /// round (2^15 iterations) measures 0 ms, which fast machines sometimes do; qemu-devel knows
+    /// the bug (a later qemu only checks after several rounds), and CI hit it once. That refusal
+    /// says nothing about the image, so only it is retried, a few times.
     public static func qemuImg(_ arguments: [String]) throws {
-        let result = try ChildProcess("/usr/bin/qemu-img", arguments, standardOutput: .captureAll, standardError: .captureAll).run()
-        guard result.termination.succeeded else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey:
-                "qemu-img \(arguments) ended \(result.termination): \(result.standardErrorText)"])
+        var attempt = 1
+        while true {
+            let result = try ChildProcess("/usr/bin/qemu-img", arguments, standardOutput: .captureAll, standardError: .captureAll).run()
+            if result.termination.succeeded { return }
+            let clockDidNotMove = result.standardErrorText.contains("Unable to get accurate CPU usage")
+            guard clockDidNotMove, attempt < 5 else {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey:
+                    "qemu-img \(arguments) ended \(result.termination) (attempt \(attempt)): \(result.standardErrorText)"])
+            }
+            attempt += 1
         }
     }
 
