@@ -3,8 +3,8 @@ import Foundation
 /// One byte range of the image file that landing a patch writes, and where its new bytes are.
 ///
 /// Learnt from the capture layer (see `InPlaceCommit`): the qcow2 file, made by kdumpbake with
-/// 512-byte clusters over the image file read as raw bytes, into which `qemu-img commit` wrote
-/// instead of the image. Its allocated clusters are exactly the file ranges the commit touched,
+/// 512-byte subclusters over the image file read as raw bytes, into which `qemu-img commit` wrote
+/// instead of the image. Its allocated subclusters are exactly the file ranges the commit touched,
 /// whatever the image's own format did (qcow2 L2 tables and refcounts, a dynamic VHD's BAT and
 /// moved footer, or plain data for raw and fixed VHD).
 struct CommitWrite: Equatable, Sendable {

@@ -6,7 +6,7 @@ import Foundation
 /// `qemu-img commit` straight into the image is not that: killed half-way, it leaves some
 /// clusters written and others not (virt-customize and virt-v2v-in-place accept that window).
 /// Here the commit writes into a *capture layer* instead: a qcow2 file in the private work
-/// directory, 512-byte clusters, backed by the image file read as raw bytes, with the image's
+/// directory, allocated in 512-byte subclusters, backed by the image file read as raw bytes, with the image's
 /// format driver on top. The image is untouched by it; the capture's allocated clusters are then
 /// exactly the file ranges, at sector precision, that a direct commit would have written —
 /// data, L2 tables, refcounts, a dynamic VHD's BAT and moved footer alike. Then:

@@ -18,15 +18,20 @@ package enum QemuImg {
 
     /// Writes the overlay's changes into its backing file. Not atomic by itself: `InPlaceCommit`
     /// points the overlay at a capture layer first, so the image is written only by kdumpbake.
+    /// Cache mode `unsafe` (no flushes): everything this writes is the private capture file, read
+    /// back through the page cache; the image's durability comes from `InPlaceCommit`'s own fsyncs.
     static func commit(_ overlay: String, progress: ((Double) -> Void)? = nil) throws {
-        try run(["commit", "-f", "qcow2", "-d", overlay], progress: progress)
+        try run(["commit", "-t", "unsafe", "-f", "qcow2", "-d", overlay], progress: progress)
     }
 
-    /// The capture layer of `InPlaceCommit`: a qcow2 of 512-byte clusters over `image`'s file
-    /// bytes (read as raw), so its allocated clusters are the file ranges written into it.
+    /// The capture layer of `InPlaceCommit` over `image`'s file bytes (read as raw), so its
+    /// allocated ranges are the file ranges written into it, at sector precision: 16 KiB
+    /// clusters with extended L2 entries, whose 32 subclusters of 512 bytes are allocated one by
+    /// one. Plain 512-byte clusters map the same ranges, but their metadata made committing a
+    /// real Debian patch (~200 MiB through the overlay) take ~10 s against ~0.3 s (qemu ≥ 5.2).
     static func createCapture(_ capture: String, over image: String, size: UInt64) throws {
         let sectors = (size + 511) / 512
-        try run(["create", "-q", "-f", "qcow2", "-o", "cluster_size=512", "-b", image, "-F", "raw", capture, "\(sectors * 512)"])
+        try run(["create", "-q", "-f", "qcow2", "-o", "cluster_size=16k,extended_l2=on", "-b", image, "-F", "raw", capture, "\(sectors * 512)"])
     }
 
     /// Rewrites the backing file name in `overlay`'s header only (`rebase -u`): no data moves.
