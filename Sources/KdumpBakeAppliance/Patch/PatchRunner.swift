@@ -97,7 +97,9 @@ struct PatchTransaction {
             if options.dryRun {
                 try handle.addDrive(absolute, DriveOptions(format: .init(format), readonly: true))
             } else {
-                try handle.addDrive(overlay, DriveOptions(format: "qcow2", readonly: false))
+                // The overlay is scratch until the landing, which reads it back through the page
+                // cache and makes the image durable itself: the guest's flushes need not reach the disk.
+                try handle.addDrive(overlay, DriveOptions(format: "qcow2", readonly: false, cachemode: .unsafe))
                 try handle.setSMP(options.applianceCPUs)
             }
         }
@@ -153,7 +155,7 @@ struct PatchTransaction {
         report.findings = after
         let failures = after.filter { $0.status.breaksCompliance }
         guard failures.isEmpty else { throw PatchError.verificationFailed(failures) }
-        try handle.shutdown()  // flushes the overlay; a write-back error surfaces here
+        try handle.shutdown()  // qemu closes the overlay: a write error surfaces here
         try Interruption.checkpoint()
 
         log(output == path ? "committing into the image" : "writing \(output)")
