@@ -18,7 +18,7 @@ enum DrillBoot {
 
     /// How long a KVM boot may take to print the kernel's first line; a healthy one takes seconds.
     static let kvmStartLimit = 60.0
-    /// How long qemu gets to exit after SIGTERM (it flushes the overlay on the way) before SIGKILL.
+    /// How long qemu gets to exit after SIGHUP (it flushes the overlay on the way) before SIGKILL.
     static let stopGrace: Duration = .seconds(20)
 
     static func run(machine: DrillMachine, qemu: String, mode: DrillTrigger.Mode, limits: DrillLimits,
@@ -58,7 +58,7 @@ enum DrillBoot {
                     }
                     return false
                 }
-                if stop { Self.stop(child) }
+                if stop { Self.stop(child, progress: progress) }
                 Thread.sleep(forTimeInterval: 0.5)
             }
         }
@@ -78,7 +78,7 @@ enum DrillBoot {
                 progress.step(String(format: "+%.1fs ", entry.elapsedSeconds) + entry.milestone.rawValue
                               + (entry.detail.map { ": " + TerminalText.escape(String($0.prefix(120))) } ?? ""))
             }
-            if stop { Self.stop(child) }
+            if stop { Self.stop(child, progress: progress) }
         }
         let outcome = child.wait()
         return state.withLock { watch in
@@ -94,13 +94,21 @@ enum DrillBoot {
         }
     }
 
-    /// Asks qemu to quit (on SIGTERM it flushes the overlay, which the evidence is then read
-    /// from), and kills it if it has not gone after a grace period.
-    private static func stop(_ child: RunningChild) {
-        child.send(SIGTERM)
+    /// Asks qemu to quit (it flushes the overlay, which the evidence is then read from), and kills
+    /// it if it has not gone after a grace period, saying so.
+    ///
+    /// SIGHUP, not SIGTERM: qemu ends cleanly on either, but kdumpbake ignores SIGINT and SIGTERM
+    /// (`Interruption`) and its children start with those two blocked (`SpawnSignalMask`), so a
+    /// SIGTERM stays pending in qemu and every drill waited out the whole grace period, the guest
+    /// still running, before the SIGKILL.
+    private static func stop(_ child: RunningChild, progress: StepProgress) {
+        child.send(SIGHUP)
         let deadline = ContinuousClock.now + stopGrace
         Thread {
             while child.isRunning, ContinuousClock.now < deadline { Thread.sleep(forTimeInterval: 0.2) }
+            if child.isRunning {
+                progress.message("qemu did not exit within \(stopGrace.components.seconds) s of SIGHUP; killed it (the overlay may lack its last writes)")
+            }
             child.send(SIGKILL)
         }.start()
     }

@@ -9,7 +9,9 @@ extension BootAndLookalikeLane {
     /// drill that ends with a dump runs in `Debian12PatchTests`, on the image kdumpbake just patched.
     ///
     /// Each drill boots the real guest under qemu (minutes under TCG), so the cases share runs: one drill of two
-    /// images covers both no-dump verdicts, one covers kdump that never arms, one is interrupted.
+    /// images covers both no-dump verdicts, one covers kdump that never arms, one is interrupted. One vCPU and
+    /// 1 GiB each: the other lane's appliances share the CI machine's two cores, and Debian's
+    /// `crashkernel=384M-:128M` reserves the same 128 MiB from 1 GiB as from the default 2 GiB.
     @Suite(.serialized) struct DrillTests {
         /// kdump off: with `kernel.panic = 5` the VM reboots by itself without a dump; with the default 0 it hangs,
         /// and the drill says so within its limit. The cached images are drilled directly: the drill only reads them.
@@ -20,7 +22,7 @@ extension BootAndLookalikeLane {
             let temporary = try HostDirectory()
             // A private TMPDIR shows every temporary file the drill leaves; libguestfs's appliance cache stays where
             // it normally lives (it follows TMPDIR otherwise, and would be rebuilt there).
-            let run = try CLIRun.run(["drill", "--format", "json", "--cpus", "1", rebooting.path, hanging.path],
+            let run = try CLIRun.run(["drill", "--format", "json", "--cpus", "1", "--memory", "1024", rebooting.path, hanging.path],
                                      environment: ["TMPDIR": temporary.path, "LIBGUESTFS_CACHEDIR": "/var/tmp"])
             #expect(run.status == 1, "\(run.stderr)")
             let document = try DrillJSON.decode(run.stdout)
@@ -38,6 +40,8 @@ extension BootAndLookalikeLane {
             #expect(hung.consoleTail.contains { $0.contains("---[ end Kernel panic - not syncing: sysrq triggered crash ]---") }, "\(hung.consoleTail)")
             #expect(hung.reason.contains("kernel.panic = 0"), "\(hung.reason)")
 
+            // Both VMs were stopped by the drill (one after its second boot, one hung): qemu heard the signal.
+            #expect(!run.stderr.contains("did not exit within"), "\(run.stderr)")
             #expect([try FileFingerprint(rebooting.path), try FileFingerprint(hanging.path)] == before)
             #expect(try FileManager.default.contentsOfDirectory(atPath: temporary.path).isEmpty, "overlays left behind")
         }
@@ -48,7 +52,7 @@ extension BootAndLookalikeLane {
             let image = try TestImageBuilder.image(RealGuest.debian12, format: .raw)
             let before = try FileFingerprint(image.path)
             let report = try HostDirectory()
-            let run = try CLIRun.run(["drill", "--report", report.path, "--cpus", "1", image.path])
+            let run = try CLIRun.run(["drill", "--report", report.path, "--cpus", "1", "--memory", "1024", image.path])
             #expect(run.status == 1, "\(run.stdout)\n\(run.stderr)")
             #expect(run.stdout.contains("kdump-not-armed"), "\(run.stdout)")
             #expect(run.stderr.contains("the default boot entry has no crashkernel="), "\(run.stderr)")
