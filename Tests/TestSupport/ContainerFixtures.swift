@@ -10,9 +10,9 @@ public enum ContainerFixtures {
     ///
     /// A LUKS `create` first times PBKDF2 on the thread's CPU clock (qemu's crypto/pbkdf.c).
     /// Debian's qemu gives up with "Unable to get accurate CPU usage" when its first, short
-    /// round (2^15 iterations) measures 0 ms, which fast machines sometimes do; qemu-devel knows
-    /// the bug (a later qemu only checks after several rounds), and CI hit it once. That refusal
-    /// says nothing about the image, so only it is retried, a few times.
+    /// round (2^15 iterations) measures 0 ms, which fast machines sometimes do (qemu commit
+    /// 145f12ea, Red Hat bug 2336437: a later qemu only checks after several rounds), and CI hit
+    /// it once. That refusal says nothing about the image, so only it is retried, a few times.
     public static func qemuImg(_ arguments: [String]) throws {
         var attempt = 1
         while true {
