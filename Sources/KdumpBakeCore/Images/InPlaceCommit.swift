@@ -6,9 +6,9 @@ import Foundation
 /// `qemu-img commit` straight into the image is not that: killed half-way, it leaves some
 /// clusters written and others not (virt-customize and virt-v2v-in-place accept that window).
 /// Here the commit writes into a *capture layer* instead: a qcow2 file in the private work
-/// directory, allocated in 512-byte subclusters, backed by the image file read as raw bytes, with the image's
-/// format driver on top. The image is untouched by it; the capture's allocated clusters are then
-/// exactly the file ranges, at sector precision, that a direct commit would have written —
+/// directory, allocated in 512-byte subclusters (`QemuImg.createCapture`), backed by the image
+/// file read as raw bytes, with the image's format driver on top. The image is untouched by it;
+/// the capture's allocated subclusters are then exactly the file ranges, at sector precision, that a direct commit would have written —
 /// data, L2 tables, refcounts, a dynamic VHD's BAT and moved footer alike. Then:
 /// 1. the original bytes of those ranges go into an undo journal beside the image, made
 ///    durable (`UndoJournal`);

@@ -76,10 +76,10 @@ import Testing
 
     @Test func encryptedImagesAreRefused() throws {
         try ContainerFixtures.qemuImg(["create", "-q", "-f", "qcow2", "--object", "secret,id=sec0,data=password",
-                                       "-o", "encrypt.format=luks,encrypt.key-secret=sec0,encrypt.iter-time=100", path("encrypted.qcow2"), "1M"])
+                                       "-o", "encrypt.format=luks,encrypt.key-secret=sec0,encrypt.iter-time=10", path("encrypted.qcow2"), "1M"])
         #expect(refusal("encrypted.qcow2") == "\(path("encrypted.qcow2")): its qcow2 header says the image is encrypted (LUKS); kdumpbake cannot open encrypted images — decrypt it with qemu-img convert")
         try ContainerFixtures.qemuImg(["create", "-q", "-f", "luks", "--object", "secret,id=sec0,data=password",
-                                       "-o", "key-secret=sec0,iter-time=100", path("volume.luks"), "1M"])
+                                       "-o", "key-secret=sec0,iter-time=10", path("volume.luks"), "1M"])
         #expect(refusal("volume.luks") == "\(path("volume.luks")): its content is a LUKS-encrypted volume; kdumpbake cannot open encrypted images — decrypt it first")
     }
 
