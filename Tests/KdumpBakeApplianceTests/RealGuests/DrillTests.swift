@@ -11,7 +11,8 @@ extension BootAndLookalikeLane {
     /// Each drill boots the real guest under qemu (minutes under TCG), so the cases share runs: one drill of two
     /// images covers both no-dump verdicts, one covers kdump that never arms, one is interrupted. One vCPU and
     /// 1 GiB each: the other lane's appliances share the CI machine's two cores, and Debian's
-    /// `crashkernel=384M-:128M` reserves the same 128 MiB from 1 GiB as from the default 2 GiB.
+    /// `crashkernel=384M-:128M` (kdump-tools ≤ 1:1.8.2, reference kdump-other-families.md L184) reserves the same
+    /// 128 MiB from 1 GiB as from the default 2 GiB.
     @Suite(.serialized) struct DrillTests {
         /// kdump off: with `kernel.panic = 5` the VM reboots by itself without a dump; with the default 0 it hangs,
         /// and the drill says so within its limit. The cached images are drilled directly: the drill only reads them.
