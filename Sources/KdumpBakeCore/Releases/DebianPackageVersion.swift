@@ -10,14 +10,16 @@ public struct DebianPackageVersion: Comparable, Hashable, Sendable, CustomString
     public var upstream: String
     public var revision: String
 
-    /// nil when the text is empty, has a non-numeric epoch, or holds characters Debian
-    /// versions never contain (the value comes from the guest's dpkg status).
+    /// nil when the text is empty, has a non-numeric epoch, ends in a hyphen (dpkg refuses an
+    /// empty revision, so `1.0-` would otherwise print back as a different version `1.0`), or
+    /// holds characters Debian versions never contain (the value comes from the guest's dpkg status).
     public init?(_ text: some StringProtocol) {
         var rest = Substring(text)
         guard !rest.isEmpty, rest.count <= 128,
               rest.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || ".+-~:".contains($0)) }) else { return nil }
         if let colon = rest.firstIndex(of: ":") {
-            guard let epoch = Int(rest[..<colon]), epoch >= 0 else { return nil }
+            let digits = rest[..<colon]
+            guard !digits.isEmpty, digits.allSatisfy(\.isNumber), let epoch = Int(digits) else { return nil }
             self.epoch = epoch
             rest = rest[rest.index(after: colon)...]
         } else {
@@ -26,6 +28,7 @@ public struct DebianPackageVersion: Comparable, Hashable, Sendable, CustomString
         if let dash = rest.lastIndex(of: "-") {
             upstream = String(rest[..<dash])
             revision = String(rest[rest.index(after: dash)...])
+            guard !revision.isEmpty else { return nil }
         } else {
             upstream = String(rest)
             revision = ""

@@ -9,7 +9,10 @@ import Testing
             #expect(lower < higher, "\(lower) < \(higher)")
         }
         #expect(DebianPackageVersion("1:1.8.1") == DebianPackageVersion("1:1.8.1"))
-        for hostile in ["", "x1.0", "a:1.0", "1.0 $(reboot)", String(repeating: "1", count: 200)] {
+        // A hyphen inside the upstream part is kept when a revision follows (the last hyphen splits).
+        #expect(DebianPackageVersion("1.5.4+dfsg2-5-1")?.upstream == "1.5.4+dfsg2-5")
+        #expect(DebianPackageVersion("0:1.0-1")?.description == "1.0-1")
+        for hostile in ["", "x1.0", "a:1.0", "+1:1.0", "1.0 $(reboot)", "1.5.4+dfsg2-5-", "1.0--", String(repeating: "1", count: 200)] {
             #expect(DebianPackageVersion(hostile) == nil, "\(hostile)")
         }
     }
