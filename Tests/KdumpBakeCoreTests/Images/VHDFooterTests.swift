@@ -1,6 +1,6 @@
 import Foundation
-import HostProcess
 import KdumpBakeCore
+import TestSupport
 import Testing
 
 /// Builds VHD footers field by field, so each test states exactly what it changes.
@@ -88,19 +88,14 @@ struct FooterBuilder {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     }
 
-    private func qemuImg(_ arguments: [String]) throws {
-        let qemuImg = try ChildProcess("/usr/bin/qemu-img", arguments, standardError: .inherit).run()
-        #expect(qemuImg.termination == .exited(0), "qemu-img \(arguments)")
-    }
-
     private func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 
     @Test func detectsFromContentNotExtension() throws {
         defer { try? FileManager.default.removeItem(at: directory) }
-        try qemuImg(["create", "-q", "-f", "raw", path("raw.vhd"), "4M"])
-        try qemuImg(["create", "-q", "-f", "qcow2", path("disk.vhd"), "4M"])
-        try qemuImg(["convert", "-q", "-f", "raw", "-O", "vpc", "-o", "subformat=fixed,force_size", path("raw.vhd"), path("fixed.img")])
-        try qemuImg(["convert", "-q", "-f", "raw", "-O", "vpc", "-o", "subformat=dynamic", path("raw.vhd"), path("dynamic.raw")])
+        try ContainerFixtures.qemuImg(["create", "-q", "-f", "raw", path("raw.vhd"), "4M"])
+        try ContainerFixtures.qemuImg(["create", "-q", "-f", "qcow2", path("disk.vhd"), "4M"])
+        try ContainerFixtures.qemuImg(["convert", "-q", "-f", "raw", "-O", "vpc", "-o", "subformat=fixed,force_size", path("raw.vhd"), path("fixed.img")])
+        try ContainerFixtures.qemuImg(["convert", "-q", "-f", "raw", "-O", "vpc", "-o", "subformat=dynamic", path("raw.vhd"), path("dynamic.raw")])
         #expect(try DiskImageFormat.detect(path: path("raw.vhd")) == .raw)
         #expect(try DiskImageFormat.detect(path: path("disk.vhd")) == .qcow2)
         #expect(try DiskImageFormat.detect(path: path("fixed.img")) == .vhd)
